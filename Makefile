@@ -1,0 +1,58 @@
+# Set-up and entry points. Every target installs what is missing first and is
+# quick when nothing changed (make tracks the build outputs below).
+SHELL := /bin/bash
+NATIVE_NODE := packages/native/build/Release/pmemts_native.node
+NATIVE_SRC := $(shell find packages/native/src -name '*.cpp' -o -name '*.hpp' -o -name '*.c' 2>/dev/null) packages/native/binding.gyp
+TS_SRC := $(shell find packages/*/src -name '*.ts' 2>/dev/null) $(wildcard packages/*/tsconfig.json)
+STAMPS := .make-stamps
+DEMO_POOL ?= data/bank.pool
+
+.PHONY: all deps build demo test bench torture clean
+
+all: build
+
+# Debian's PMDK (libpmemobj 1.12). Installed with apt-get when we are root.
+$(STAMPS)/pmdk:
+	@mkdir -p $(STAMPS)
+	@if ! dpkg -s libpmemobj-dev libpmempool-dev pmdk-tools >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing PMDK from Debian (libpmemobj-dev libpmem-dev libpmempool-dev pmdk-tools)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpmemobj-dev libpmem-dev libpmempool-dev pmdk-tools >/dev/null || exit 1; \
+	  else \
+	    echo "pmemts needs PMDK: run 'sudo apt-get install libpmemobj-dev libpmem-dev libpmempool-dev pmdk-tools'"; exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json packages/*/package.json $(STAMPS)/pmdk
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(NATIVE_NODE): $(NATIVE_SRC) node_modules/.package-lock.json
+	npm run build --workspace @pmemts/native --silent
+	@touch $@
+
+$(STAMPS)/tsc: $(TS_SRC) $(NATIVE_NODE) tsconfig.base.json tsconfig.json
+	npx tsc -b
+	@touch $@
+
+deps: $(STAMPS)/pmdk node_modules/.package-lock.json
+
+build: $(STAMPS)/tsc
+
+demo: build
+	@mkdir -p $(dir $(DEMO_POOL))
+	node packages/examples/dist/demo.js $(DEMO_POOL)
+
+test: build
+	npx jest
+
+bench: build
+	node bench/run.js
+
+torture: build
+	PMEMTS_TORTURE=1 npx jest --runInBand test/crash
+
+clean:
+	rm -rf $(STAMPS) packages/*/dist packages/*/build packages/*/*.tsbuildinfo data

@@ -1,0 +1,261 @@
+/**
+ * The only module that loads the compiled addon. It exports typed bindings over libpmemobj: thin and
+ * policy-free, every offset bounds-checked in native code. Validation of argument *types* happens here
+ * before crossing into C++; the addon checks ranges and object liveness.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { errorClasses, PoolError } from './errors';
+import { poolErrorFrom } from './pool-errors';
+import { probePool } from './probe';
+import { requireString, requireSize, requireMode } from './validate';
+
+export * from './errors';
+export { probePool } from './probe';
+export type { ProbeResult, ProbeMode } from './probe';
+
+/** Stages of a libpmemobj transaction (enum pobj_tx_stage). */
+export enum TxStage {
+  None = 0,
+  Work = 1,
+  OnCommit = 2,
+  OnAbort = 3,
+  Finally = 4,
+}
+
+/** Flags of pmemobj_tx_xadd_range (POBJ_XADD_*). */
+export const XAddFlags = {
+  NoFlush: 1 << 0,
+  NoSnapshot: 1 << 1,
+  AssumeInitialized: 1 << 2,
+  NoAbort: 1 << 4,
+} as const;
+
+/** Flags of pmemobj_tx_xalloc (POBJ_XALLOC_*). */
+export const XAllocFlags = {
+  Zero: 1 << 0,
+  NoFlush: 1 << 1,
+  NoAbort: 1 << 4,
+} as const;
+
+/** Flags of pmem_memcpy/pmem_memset (PMEM_F_MEM_*), passed through to pmemobj_memcpy/memset. */
+export const MemFlags = {
+  NoDrain: 1 << 0,
+  NonTemporal: 1 << 1,
+  Temporal: 1 << 2,
+  Wc: 1 << 3,
+  Wb: 1 << 4,
+  NoFlush: 1 << 5,
+} as const;
+
+/** Smallest pool libpmemobj accepts (PMEMOBJ_MIN_POOL, 8 MiB). */
+export const MIN_POOL_SIZE = 8 * 1024 * 1024;
+/** Longest layout name, terminating NUL included (PMEMOBJ_MAX_LAYOUT). */
+export const MAX_LAYOUT_LENGTH = 1024;
+/** Largest single allocation (PMEMOBJ_MAX_ALLOC_SIZE, ~16 GiB). */
+export const MAX_ALLOC_SIZE = 0x3fffdffc0;
+
+/** ctl names the binding can read or write; the value types are fixed by libpmemobj. */
+export type CtlName =
+  | 'stats.enabled'
+  | 'stats.heap.curr_allocated'
+  | 'stats.heap.run_allocated'
+  | 'stats.heap.run_active'
+  | 'prefault.at_open'
+  | 'prefault.at_create'
+  | 'tx.cache.size'
+  | 'tx.cache.threshold'
+  | 'tx.post_commit.queue_depth'
+  | 'heap.size.granularity';
+
+/**
+ * One open libpmemobj pool (wraps PMEMobjpool*). Offsets are byte offsets from the pool base; offset 0
+ * is the null object. All methods throw PoolClosedError after close().
+ */
+export interface NativePool {
+  /** File the pool lives in. */
+  readonly path: string;
+  /** Mapped bytes (the pool file's size). */
+  readonly size: number;
+  /** True when libpmem maps real persistent memory (or PMEM_IS_PMEM_FORCE=1): flushes are cache-line flushes, else msync. */
+  readonly isPmem: boolean;
+  /** The pool's uuid_lo, the tag PMEMoids carry. */
+  readonly uuidLo: bigint;
+  /** Whether close() has run. */
+  readonly closed: boolean;
+  /**
+   * The whole mapping as one external ArrayBuffer (byte 0 = pool base): zero-copy field access through
+   * DataView/typed arrays. Detached by close(), so a stale view throws TypeError.
+   */
+  readonly buffer: ArrayBuffer;
+
+  /** pmemobj_close; detaches `buffer`. A second call throws PoolClosedError. */
+  close(): void;
+  /** pmemobj_root: offset of the root object, allocated (zeroed) or grown to at least `size` bytes. */
+  root(size: number): number;
+  /** pmemobj_root_size: 0 when no root exists yet. */
+  rootSize(): number;
+
+  /** pmemobj_tx_begin with no jmp_buf and POBJ_TX_FAILURE_RETURN: failures throw, never longjmp. Nests (flat). */
+  txBegin(): void;
+  /** pmemobj_tx_xadd_range: snapshot [offset, offset+length) into the undo log (XAddFlags). */
+  txAddRange(offset: number, length: number, flags?: number): void;
+  /** pmemobj_tx_xalloc: new object of `size` bytes and type number; returns its offset. */
+  txAlloc(size: number, typeNum: number, flags?: number): number;
+  /** pmemobj_tx_realloc: returns the (possibly moved) offset. */
+  txRealloc(offset: number, size: number, typeNum: number): number;
+  /** pmemobj_tx_free: frees at commit; undone by abort. */
+  txFree(offset: number): void;
+  /**
+   * For each (dst, length, srcOffset) triple in `ranges`: snapshot [dst, dst+length) (XAddFlags in
+   * `flags`) and copy `source[srcOffset..]` there. One native call for a whole commit's writes.
+   */
+  txWriteBatch(ranges: Float64Array, source: Uint8Array, flags?: number): void;
+  /** pmemobj_tx_commit. */
+  txCommit(): void;
+  /** pmemobj_tx_abort(errnum). */
+  txAbort(errnum?: number): void;
+  /** pmemobj_tx_end: returns the transaction's errnum (0 when committed). */
+  txEnd(): number;
+  /** pmemobj_tx_stage. */
+  txStage(): TxStage;
+  /** begin + txWriteBatch + commit + end in one native call; aborts and throws on any failure. */
+  runBatch(ranges: Float64Array, source: Uint8Array, flags?: number): void;
+
+  /** pmemobj_persist: flush + drain [offset, offset+length). */
+  persist(offset: number, length: number): void;
+  /** pmemobj_flush. */
+  flush(offset: number, length: number): void;
+  /** pmemobj_drain. */
+  drain(): void;
+  /** pmemobj_memcpy: copy `source` to `offset` and persist it (MemFlags). */
+  memcpyPersist(offset: number, source: Uint8Array, flags?: number): void;
+  /** pmemobj_memset: fill and persist (MemFlags). */
+  memsetPersist(offset: number, byte: number, length: number, flags?: number): void;
+
+  /** pmemobj_first (filtered by type number when given): offset of the first object, 0 when none. */
+  first(typeNum?: number): number;
+  /** pmemobj_next (filtered by type number when given): 0 at the end. */
+  next(offset: number, typeNum?: number): number;
+  /** pmemobj_type_num of a live object. */
+  typeNum(offset: number): number;
+  /** pmemobj_alloc_usable_size of a live object. */
+  usableSize(offset: number): number;
+  /** Whether `offset` is a live object of this pool (an allocated, not freed, object start). */
+  isObject(offset: number): boolean;
+
+  /** pmemobj_ctl_get for a known name. */
+  ctlGet(name: CtlName): number;
+  /** pmemobj_ctl_set for a known, writable name. */
+  ctlSet(name: CtlName, value: number): void;
+}
+
+/** Options of open(). */
+export interface OpenOptions {
+  /**
+   * Open the pool in a child process first, so a corrupted pool that would crash libpmemobj
+   * (SIGSEGV inside pmemobj_open) kills the child, not this process. Costs one process spawn and one
+   * extra open. 'walk' also visits every object header. `false` trusts the file.
+   * @defaultValue 'open'
+   */
+  probe?: 'open' | 'walk' | false;
+}
+
+interface Addon {
+  init(classes: typeof errorClasses): void;
+  create(path: string, layout: string, size: number, mode: number): NativePool;
+  open(path: string, layout: string): NativePool;
+  version(): { major: number; minor: number; text: string };
+}
+
+const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'pmemts_native.node'));
+addon.init(errorClasses);
+
+/** Path of the probe executable (opens or checks a pool in a child process). */
+export const PROBE_PATH = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');
+
+/** libpmemobj API version this addon runs against (2.4 for PMDK 1.12). */
+export const version: { readonly major: number; readonly minor: number; readonly text: string } = Object.freeze(addon.version());
+
+/**
+ * pmemobj_create: a new pool file of `size` bytes with `layout`.
+ * @throws {PoolError} when the file exists (code POOL_EXISTS), its directory is missing, or size is under MIN_POOL_SIZE.
+ */
+export function create(file: string, layout: string, size: number, mode = 0o666): NativePool {
+  requireString('path', file);
+  requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
+  requireSize('size', size);
+  requireMode('mode', mode);
+  if (size < MIN_POOL_SIZE) {
+    throw new PoolError(`size ${size} is under the minimum pool size ${MIN_POOL_SIZE} (8 MiB)`, 'POOL_TOO_SMALL');
+  }
+  return withPoolErrors(file, () => addon.create(file, layout, size, mode));
+}
+
+/**
+ * pmemobj_open, after a crash-isolating probe (see OpenOptions.probe).
+ * @throws {PoolError} when the file is missing, locked (POOL_LOCKED), or its layout differs (POOL_LAYOUT_MISMATCH).
+ * @throws {PoolCorruptError} when the file is not a pool, or libpmemobj could not open it without crashing.
+ */
+export function open(file: string, layout: string, options: OpenOptions = {}): NativePool {
+  requireString('path', file);
+  requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
+  const probe = options.probe ?? 'open';
+  if (probe !== false && probe !== 'open' && probe !== 'walk') {
+    throw new TypeError(`options.probe must be 'open', 'walk' or false, got ${String(probe)}`);
+  }
+  requirePoolFile(file);
+  if (probe) probePool(file, layout, probe).throwIfFailed();
+  return withPoolErrors(file, () => addon.open(file, layout));
+}
+
+/** Clear errors for what is not a pool file at all, before libpmemobj gives a vaguer one. */
+function requirePoolFile(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    throw poolErrorFrom((os.constants.errno as Record<string, number>)[err.code ?? ''] ?? 0, err.message, file);
+  }
+  if (stat.isDirectory()) throw poolErrorFrom(21, '', file);
+  if (!stat.isFile()) throw new PoolError(`${file}: not a regular file`, 'POOL_NOT_A_FILE');
+}
+
+/** The addon reports open/create failures as POOL_OPEN_FAILED with errno; refine them to what the user can act on. */
+function withPoolErrors(file: string, call: () => NativePool): NativePool {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof PoolError && error.code === 'POOL_OPEN_FAILED') {
+      throw poolErrorFrom(error.errno ?? 0, pmdkText(error.message), file);
+    }
+    throw error;
+  }
+}
+
+/** The addon formats failures as "<call>: <pmemobj_errormsg()>"; keep PMDK's part. */
+function pmdkText(message: string): string {
+  const colon = message.indexOf(': ');
+  return colon < 0 ? '' : message.slice(colon + 2);
+}
+
+/**
+ * pmemobj_check, run in a child process (libpmemobj can crash on corrupted pools).
+ * The pool must not be open in any process. Returns whether it is consistent; never throws for a
+ * corrupt pool.
+ * @throws {PoolError} when the file is missing, locked or not readable.
+ */
+export function check(file: string, layout: string): { consistent: boolean; message: string } {
+  requireString('path', file);
+  requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
+  requirePoolFile(file);
+  const result = probePool(file, layout, 'check');
+  if (result.status === 'consistent') return { consistent: true, message: result.message };
+  if (result.status === 'inconsistent' || result.status === 'crashed') {
+    return { consistent: false, message: result.message };
+  }
+  result.throwIfFailed();
+  return { consistent: false, message: result.message };
+}

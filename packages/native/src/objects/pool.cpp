@@ -1,0 +1,704 @@
+#include "objects/pool.hpp"
+
+#include <libpmem.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/addon-data.hpp"
+#include "util/args.hpp"
+#include "util/errors.hpp"
+
+namespace pmemts {
+namespace {
+
+// The one transaction a thread can have belongs to one pool; calls through another pool are refused
+// (libpmemobj would FATAL on some of them).
+thread_local Pool* txOwner = nullptr;
+
+constexpr uint64_t kMaxAllocSize = PMEMOBJ_MAX_ALLOC_SIZE;
+constexpr uint64_t kXAddFlags = POBJ_XADD_NO_FLUSH | POBJ_XADD_NO_SNAPSHOT | POBJ_XADD_ASSUME_INITIALIZED;
+constexpr uint64_t kXAllocFlags = POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_FLUSH;
+constexpr uint64_t kMemFlags = PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_TEMPORAL |
+                               PMEM_F_MEM_WC | PMEM_F_MEM_WB | PMEM_F_MEM_NOFLUSH;
+
+struct CtlEntry {
+  const char* name;
+  enum { Int, LongLong, Uint64 } type;
+  bool writable;
+};
+
+// The ctl names the binding knows, with the C type libpmemobj reads/writes for each.
+constexpr CtlEntry kCtl[] = {
+    {"stats.enabled", CtlEntry::Int, true},
+    {"stats.heap.curr_allocated", CtlEntry::Uint64, false},
+    {"stats.heap.run_allocated", CtlEntry::Uint64, false},
+    {"stats.heap.run_active", CtlEntry::Uint64, false},
+    {"prefault.at_open", CtlEntry::Int, true},
+    {"prefault.at_create", CtlEntry::Int, true},
+    {"tx.cache.size", CtlEntry::LongLong, true},
+    {"tx.cache.threshold", CtlEntry::LongLong, true},
+    {"tx.post_commit.queue_depth", CtlEntry::Int, true},
+    {"heap.size.granularity", CtlEntry::Uint64, true},
+};
+
+const CtlEntry* FindCtl(const std::string& name) {
+  for (const CtlEntry& e : kCtl) {
+    if (name == e.name) return &e;
+  }
+  return nullptr;
+}
+
+ErrorKind TxErrorKind(int err) { return err == ENOMEM ? ErrorKind::OutOfSpace : ErrorKind::Transaction; }
+const char* TxErrorCode(int err) { return err == ENOMEM ? "OUT_OF_SPACE" : "TX_FAILED"; }
+
+}  // namespace
+
+Napi::Function Pool::Define(Napi::Env env) {
+  Napi::Function ctor = DefineClass(
+      env, "NativePool",
+      {
+          InstanceMethod<&Pool::JS_close>("close"),
+          InstanceMethod<&Pool::JS_root>("root"),
+          InstanceMethod<&Pool::JS_rootSize>("rootSize"),
+          InstanceMethod<&Pool::JS_txBegin>("txBegin"),
+          InstanceMethod<&Pool::JS_txAddRange>("txAddRange"),
+          InstanceMethod<&Pool::JS_txAlloc>("txAlloc"),
+          InstanceMethod<&Pool::JS_txRealloc>("txRealloc"),
+          InstanceMethod<&Pool::JS_txFree>("txFree"),
+          InstanceMethod<&Pool::JS_txWriteBatch>("txWriteBatch"),
+          InstanceMethod<&Pool::JS_txCommit>("txCommit"),
+          InstanceMethod<&Pool::JS_txAbort>("txAbort"),
+          InstanceMethod<&Pool::JS_txEnd>("txEnd"),
+          InstanceMethod<&Pool::JS_txStage>("txStage"),
+          InstanceMethod<&Pool::JS_runBatch>("runBatch"),
+          InstanceMethod<&Pool::JS_persist>("persist"),
+          InstanceMethod<&Pool::JS_flush>("flush"),
+          InstanceMethod<&Pool::JS_drain>("drain"),
+          InstanceMethod<&Pool::JS_memcpyPersist>("memcpyPersist"),
+          InstanceMethod<&Pool::JS_memsetPersist>("memsetPersist"),
+          InstanceMethod<&Pool::JS_first>("first"),
+          InstanceMethod<&Pool::JS_next>("next"),
+          InstanceMethod<&Pool::JS_typeNum>("typeNum"),
+          InstanceMethod<&Pool::JS_usableSize>("usableSize"),
+          InstanceMethod<&Pool::JS_isObject>("isObject"),
+          InstanceMethod<&Pool::JS_ctlGet>("ctlGet"),
+          InstanceMethod<&Pool::JS_ctlSet>("ctlSet"),
+          InstanceAccessor<&Pool::JS_getPath>("path"),
+          InstanceAccessor<&Pool::JS_getSize>("size"),
+          InstanceAccessor<&Pool::JS_getIsPmem>("isPmem"),
+          InstanceAccessor<&Pool::JS_getUuidLo>("uuidLo"),
+          InstanceAccessor<&Pool::JS_getClosed>("closed"),
+          InstanceAccessor<&Pool::JS_getBuffer>("buffer"),
+      });
+  GetAddonData(env)->poolCtor = Napi::Persistent(ctor);
+  return ctor;
+}
+
+// JS code cannot construct a pool: only create()/open() hand one out, through this key.
+static int kConstructKey;
+
+Napi::Value Pool::Wrap(Napi::Env env, PMEMobjpool* pop, const std::string& path, uint64_t size) {
+  Napi::Object obj = GetAddonData(env)->poolCtor.New({Napi::External<int>::New(env, &kConstructKey)});
+  if (env.IsExceptionPending()) {
+    pmemobj_close(pop);
+    return env.Undefined();
+  }
+  Pool* self = Unwrap(obj);
+  self->pop_ = pop;
+  self->path_ = path;
+  self->size_ = size;
+  self->isPmem_ = pmem_is_pmem(pop, size) != 0;
+  // Any address inside the pool maps back to an oid carrying the pool's uuid_lo.
+  self->uuidLo_ = pmemobj_oid(reinterpret_cast<char*>(pop) + 4096).pool_uuid_lo;
+  self->buffer_ = Napi::Persistent(Napi::ArrayBuffer::New(env, pop, size));
+  return obj;
+}
+
+Pool::Pool(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Pool>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal() || info[0].As<Napi::External<int>>().Data() != &kConstructKey) {
+    ThrowTypeError(info.Env(), "NativePool cannot be constructed directly: use create() or open()");
+  }
+}
+
+void Pool::Finalize(Napi::Env env) {
+  if (pop_ == nullptr) return;
+  Napi::HandleScope scope(env);
+  AbandonTransaction();
+  CloseNow();
+}
+
+// --- guards -------------------------------------------------------------------------------------
+
+bool Pool::RequireOpen(Napi::Env env) {
+  if (pop_ != nullptr) return true;
+  ThrowError(env, ErrorKind::PoolClosed, "POOL_CLOSED", "pool " + path_ + " is closed");
+  return false;
+}
+
+bool Pool::RequireRange(Napi::Env env, uint64_t offset, uint64_t length) {
+  if (offset <= size_ && length <= size_ - offset) return true;
+  ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS",
+             "range [" + std::to_string(offset) + ", +" + std::to_string(length) + ") is outside the pool (" +
+                 std::to_string(size_) + " bytes)");
+  return false;
+}
+
+bool Pool::RequireTxWork(Napi::Env env, const char* what) {
+  if (txOwner != this || pmemobj_tx_stage() != TX_STAGE_WORK) {
+    const char* why = txOwner == nullptr ? "no transaction is open"
+                      : txOwner != this  ? "the open transaction belongs to another pool"
+                                         : "the transaction is no longer in its work stage (it was committed or aborted)";
+    ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", std::string(what) + ": " + why);
+    return false;
+  }
+  return true;
+}
+
+bool Pool::RequireLiveObject(Napi::Env env, uint64_t offset, const char* what) {
+  if (IsLive(offset)) return true;
+  ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT",
+             std::string(what) + ": offset " + std::to_string(offset) + " is not a live object of this pool");
+  return false;
+}
+
+bool Pool::ReadRange(const Napi::CallbackInfo& info, size_t index, uint64_t& offset, uint64_t& length) {
+  return ReadUint(info, index, "offset", offset) && ReadUint(info, index + 1, "length", length) &&
+         RequireRange(info.Env(), offset, length);
+}
+
+// --- object liveness ----------------------------------------------------------------------------
+
+bool Pool::IsLive(uint64_t offset) {
+  if (offset == 0 || offset >= size_) return false;
+  if (!liveBuilt_) BuildLiveSet();
+  return live_.count(offset) != 0;
+}
+
+void Pool::BuildLiveSet() {
+  // The heap walk sees committed state only; replay what the running transaction did since.
+  live_.clear();
+  for (PMEMoid oid = pmemobj_first(pop_); !OID_IS_NULL(oid); oid = pmemobj_next(oid)) live_.insert(oid.off);
+  PMEMoid root = pmemobj_root(pop_, 0);
+  if (!OID_IS_NULL(root)) live_.insert(root.off);
+  for (const LiveChange& c : txChanges_) {
+    if (c.inserted) live_.insert(c.offset);
+    else live_.erase(c.offset);
+  }
+  liveBuilt_ = true;
+}
+
+void Pool::RecordAlloc(uint64_t offset) {
+  txChanges_.push_back({offset, true});
+  if (liveBuilt_) live_.insert(offset);
+}
+
+void Pool::RecordFree(uint64_t offset) {
+  txChanges_.push_back({offset, false});
+  if (liveBuilt_) live_.erase(offset);
+}
+
+void Pool::SettleTransaction(bool committed) {
+  if (!committed && liveBuilt_) {
+    for (auto it = txChanges_.rbegin(); it != txChanges_.rend(); ++it) {
+      if (it->inserted) live_.erase(it->offset);
+      else live_.insert(it->offset);
+    }
+  }
+  txChanges_.clear();
+}
+
+void Pool::AbandonTransaction() {
+  if (txOwner != this) return;
+  while (txDepth_ > 0) {
+    if (pmemobj_tx_stage() == TX_STAGE_WORK) pmemobj_tx_abort(ECANCELED);
+    pmemobj_tx_end();
+    txDepth_--;
+  }
+  SettleTransaction(false);
+  txOwner = nullptr;
+}
+
+// --- lifetime -----------------------------------------------------------------------------------
+
+void Pool::CloseNow() {
+  buffer_.Value().Detach();
+  buffer_.Reset();
+  pmemobj_close(pop_);
+  pop_ = nullptr;
+  live_.clear();
+  liveBuilt_ = false;
+}
+
+Napi::Value Pool::JS_close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env)) return env.Undefined();
+  if (txOwner == this) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "cannot close a pool inside its open transaction");
+  }
+  CloseNow();
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_root(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t size;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "size", size)) return env.Undefined();
+  if (size == 0 || size > kMaxAllocSize) {
+    return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "root size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
+  }
+  if (txOwner != nullptr) {
+    // pmemobj_root allocates atomically and must not run inside a transaction.
+    return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "root() cannot allocate inside a transaction");
+  }
+  errno = 0;
+  PMEMoid root = pmemobj_root(pop_, size);
+  if (OID_IS_NULL(root)) {
+    int err = errno;
+    return ThrowPmdkError(env, err == ENOMEM ? ErrorKind::OutOfSpace : ErrorKind::Pool,
+                          err == ENOMEM ? "OUT_OF_SPACE" : "ROOT_FAILED", "pmemobj_root", err);
+  }
+  if (liveBuilt_) live_.insert(root.off);
+  return Napi::Number::New(env, static_cast<double>(root.off));
+}
+
+Napi::Value Pool::JS_rootSize(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(pmemobj_root_size(pop_)));
+}
+
+// --- transactions -------------------------------------------------------------------------------
+
+Napi::Value Pool::JS_txBegin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env)) return env.Undefined();
+  if (txOwner != nullptr && txOwner != this) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_OTHER_POOL",
+                      "a transaction of another pool is open on this thread; libpmemobj cannot nest across pools");
+  }
+  if (txOwner == this && pmemobj_tx_stage() != TX_STAGE_WORK) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", "txBegin: the open transaction was already committed or aborted; end it first");
+  }
+  // No jmp_buf: libpmemobj never longjmps across V8 frames; failures come back as return codes.
+  if (pmemobj_tx_begin(pop_, nullptr, TX_PARAM_NONE) != 0) {
+    int err = errno;
+    // A failed begin leaves the transaction in ONABORT; it still has to be ended.
+    pmemobj_tx_end();
+    if (txDepth_ == 0) txOwner = nullptr;
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_begin", err);
+  }
+  pmemobj_tx_set_failure_behavior(POBJ_TX_FAILURE_RETURN);
+  txOwner = this;
+  txDepth_++;
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_txAddRange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, length, flags;
+  if (!RequireOpen(env) || !ReadRange(info, 0, offset, length) || !ReadOptionalUint(info, 2, "flags", 0, flags)) {
+    return env.Undefined();
+  }
+  if ((flags & ~kXAddFlags) != 0) return ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
+  if (length == 0) return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAddRange: length must be positive");
+  if (!RequireTxWork(env, "txAddRange")) return env.Undefined();
+  if (pmemobj_tx_xadd_range_direct(Base() + offset, length, flags) != 0) {
+    int err = errno;
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
+  }
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_txAlloc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t size, typeNum, flags;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "size", size) || !ReadUint(info, 1, "typeNum", typeNum) ||
+      !ReadOptionalUint(info, 2, "flags", 0, flags)) {
+    return env.Undefined();
+  }
+  if ((flags & ~kXAllocFlags) != 0) return ThrowTypeError(env, "flags: unknown POBJ_XALLOC flag");
+  if (size == 0 || size > kMaxAllocSize) {
+    return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAlloc: size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
+  }
+  if (!RequireTxWork(env, "txAlloc")) return env.Undefined();
+  PMEMoid oid = pmemobj_tx_xalloc(size, typeNum, flags);
+  if (OID_IS_NULL(oid)) {
+    int err = errno;
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xalloc", err);
+  }
+  RecordAlloc(oid.off);
+  return Napi::Number::New(env, static_cast<double>(oid.off));
+}
+
+Napi::Value Pool::JS_txRealloc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, size, typeNum;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || !ReadUint(info, 1, "size", size) ||
+      !ReadUint(info, 2, "typeNum", typeNum)) {
+    return env.Undefined();
+  }
+  if (size == 0 || size > kMaxAllocSize) {
+    return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txRealloc: size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
+  }
+  if (!RequireTxWork(env, "txRealloc") || !RequireLiveObject(env, offset, "txRealloc")) return env.Undefined();
+  if (offset == pmemobj_root(pop_, 0).off) {
+    return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txRealloc: the root object is resized with root(size)");
+  }
+  PMEMoid oid = pmemobj_tx_realloc(Oid(offset), size, typeNum);
+  if (OID_IS_NULL(oid)) {
+    int err = errno;
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_realloc", err);
+  }
+  if (oid.off != offset) {
+    RecordFree(offset);
+    RecordAlloc(oid.off);
+  }
+  return Napi::Number::New(env, static_cast<double>(oid.off));
+}
+
+Napi::Value Pool::JS_txFree(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
+  if (!RequireTxWork(env, "txFree") || !RequireLiveObject(env, offset, "txFree")) return env.Undefined();
+  if (offset == pmemobj_root(pop_, 0).off) {
+    return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txFree: the root object cannot be freed");
+  }
+  if (pmemobj_tx_free(Oid(offset)) != 0) {
+    int err = errno;
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_free", err);
+  }
+  RecordFree(offset);
+  return env.Undefined();
+}
+
+bool Pool::ValidateBatch(Napi::Env env, const double* ranges, size_t count, size_t sourceLength) {
+  for (size_t i = 0; i < count; i++) {
+    double dst = ranges[3 * i], len = ranges[3 * i + 1], src = ranges[3 * i + 2];
+    bool integral = dst >= 0 && len > 0 && src >= 0 && dst == static_cast<double>(static_cast<uint64_t>(dst)) &&
+                    len == static_cast<double>(static_cast<uint64_t>(len)) &&
+                    src == static_cast<double>(static_cast<uint64_t>(src));
+    if (!integral) {
+      ThrowTypeError(env, "ranges[" + std::to_string(i) + "]: offsets must be non-negative integers and length positive");
+      return false;
+    }
+    uint64_t s = static_cast<uint64_t>(src), l = static_cast<uint64_t>(len);
+    if (s > sourceLength || l > sourceLength - s) {
+      ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS",
+                 "ranges[" + std::to_string(i) + "]: source range is outside the source buffer");
+      return false;
+    }
+    if (!RequireRange(env, static_cast<uint64_t>(dst), l)) return false;
+  }
+  return true;
+}
+
+int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags) {
+  // Snapshot every range first, then copy: a failed snapshot leaves the pool untouched.
+  for (size_t i = 0; i < count; i++) {
+    uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
+    if (pmemobj_tx_xadd_range_direct(Base() + dst, len, flags) != 0) return errno != 0 ? errno : EINVAL;
+  }
+  for (size_t i = 0; i < count; i++) {
+    uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
+    std::memcpy(Base() + dst, source + static_cast<uint64_t>(ranges[3 * i + 2]), len);
+  }
+  return 0;
+}
+
+// Reads (ranges, source, flags) of txWriteBatch/runBatch; false after throwing.
+static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ranges, Napi::Uint8Array& source,
+                          uint64_t& flags) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    ThrowTypeError(env, "ranges must be a Float64Array of (offset, length, sourceOffset) triples");
+    return false;
+  }
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowTypeError(env, "source must be a Uint8Array");
+    return false;
+  }
+  ranges = info[0].As<Napi::Float64Array>();
+  source = info[1].As<Napi::Uint8Array>();
+  if (ranges.ElementLength() % 3 != 0) {
+    ThrowTypeError(env, "ranges length must be a multiple of 3");
+    return false;
+  }
+  if (!ReadOptionalUint(info, 2, "flags", 0, flags)) return false;
+  if ((flags & ~kXAddFlags) != 0) {
+    ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
+    return false;
+  }
+  return true;
+}
+
+Napi::Value Pool::JS_txWriteBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array ranges;
+  Napi::Uint8Array source;
+  uint64_t flags;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags)) return env.Undefined();
+  size_t count = ranges.ElementLength() / 3;
+  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
+  if (!RequireTxWork(env, "txWriteBatch")) return env.Undefined();
+  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
+  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array ranges;
+  Napi::Uint8Array source;
+  uint64_t flags;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags)) return env.Undefined();
+  size_t count = ranges.ElementLength() / 3;
+  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
+  if (txOwner != nullptr) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "runBatch runs its own transaction; one is already open on this thread");
+  }
+  if (pmemobj_tx_begin(pop_, nullptr, TX_PARAM_NONE) != 0) {
+    int err = errno;
+    pmemobj_tx_end();
+    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_begin", err);
+  }
+  pmemobj_tx_set_failure_behavior(POBJ_TX_FAILURE_RETURN);
+  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
+  if (err != 0) {
+    pmemobj_tx_abort(err);
+  } else {
+    pmemobj_tx_commit();
+  }
+  int end = pmemobj_tx_end();
+  if (err == 0) err = end;
+  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "runBatch aborted", err);
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_txCommit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env) || !RequireTxWork(env, "txCommit")) return env.Undefined();
+  pmemobj_tx_commit();
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_txAbort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t errnum;
+  if (!RequireOpen(env) || !ReadOptionalUint(info, 0, "errnum", ECANCELED, errnum)) return env.Undefined();
+  if (errnum == 0 || errnum > 4095) return ThrowTypeError(env, "errnum must be a positive errno value");
+  if (!RequireTxWork(env, "txAbort")) return env.Undefined();
+  pmemobj_tx_abort(static_cast<int>(errnum));
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_txEnd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env)) return env.Undefined();
+  if (txOwner != this) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", "txEnd: no transaction of this pool is open");
+  }
+  if (pmemobj_tx_stage() == TX_STAGE_WORK) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_FINISHED", "txEnd: commit or abort the transaction first");
+  }
+  int err = pmemobj_tx_end();
+  txDepth_--;
+  if (txDepth_ == 0) {
+    SettleTransaction(err == 0);
+    txOwner = nullptr;
+  }
+  return Napi::Number::New(env, err);
+}
+
+Napi::Value Pool::JS_txStage(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return info.Env().Undefined();
+  int stage = txOwner == this ? static_cast<int>(pmemobj_tx_stage()) : static_cast<int>(TX_STAGE_NONE);
+  return Napi::Number::New(info.Env(), stage);
+}
+
+// --- persistence outside transactions -------------------------------------------------------------
+
+Napi::Value Pool::JS_persist(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, length;
+  if (!RequireOpen(env) || !ReadRange(info, 0, offset, length)) return env.Undefined();
+  pmemobj_persist(pop_, Base() + offset, length);
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_flush(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, length;
+  if (!RequireOpen(env) || !ReadRange(info, 0, offset, length)) return env.Undefined();
+  pmemobj_flush(pop_, Base() + offset, length);
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_drain(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return info.Env().Undefined();
+  pmemobj_drain(pop_);
+  return info.Env().Undefined();
+}
+
+Napi::Value Pool::JS_memcpyPersist(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, flags;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    return ThrowTypeError(env, "source must be a Uint8Array");
+  }
+  Napi::Uint8Array source = info[1].As<Napi::Uint8Array>();
+  if (!ReadOptionalUint(info, 2, "flags", 0, flags)) return env.Undefined();
+  if ((flags & ~kMemFlags) != 0) return ThrowTypeError(env, "flags: unknown PMEM_F_MEM flag");
+  if (!RequireRange(env, offset, source.ByteLength())) return env.Undefined();
+  pmemobj_memcpy(pop_, Base() + offset, source.Data(), source.ByteLength(), static_cast<unsigned>(flags));
+  return env.Undefined();
+}
+
+Napi::Value Pool::JS_memsetPersist(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, byte, length, flags;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || !ReadUint(info, 1, "byte", byte) ||
+      !ReadUint(info, 2, "length", length) || !ReadOptionalUint(info, 3, "flags", 0, flags)) {
+    return env.Undefined();
+  }
+  if (byte > 255) return ThrowTypeError(env, "byte must be between 0 and 255");
+  if ((flags & ~kMemFlags) != 0) return ThrowTypeError(env, "flags: unknown PMEM_F_MEM flag");
+  if (!RequireRange(env, offset, length)) return env.Undefined();
+  pmemobj_memset(pop_, Base() + offset, static_cast<int>(byte), length, static_cast<unsigned>(flags));
+  return env.Undefined();
+}
+
+// --- objects ------------------------------------------------------------------------------------
+
+// Walks from `oid` (inclusive) to the first object with `typeNum` (any type when filter is false).
+static uint64_t SeekType(PMEMoid oid, bool filter, uint64_t typeNum) {
+  while (!OID_IS_NULL(oid) && filter && pmemobj_type_num(oid) != typeNum) oid = pmemobj_next(oid);
+  return OID_IS_NULL(oid) ? 0 : oid.off;
+}
+
+Napi::Value Pool::JS_first(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool filter = info.Length() > 0 && !info[0].IsUndefined();
+  uint64_t typeNum = 0;
+  if (!RequireOpen(env) || (filter && !ReadUint(info, 0, "typeNum", typeNum))) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(SeekType(pmemobj_first(pop_), filter, typeNum)));
+}
+
+Napi::Value Pool::JS_next(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset, typeNum = 0;
+  bool filter = info.Length() > 1 && !info[1].IsUndefined();
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || (filter && !ReadUint(info, 1, "typeNum", typeNum))) {
+    return env.Undefined();
+  }
+  if (!RequireLiveObject(env, offset, "next")) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(SeekType(pmemobj_next(Oid(offset)), filter, typeNum)));
+}
+
+Napi::Value Pool::JS_typeNum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || !RequireLiveObject(env, offset, "typeNum")) {
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(pmemobj_type_num(Oid(offset))));
+}
+
+Napi::Value Pool::JS_usableSize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || !RequireLiveObject(env, offset, "usableSize")) {
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(pmemobj_alloc_usable_size(Oid(offset))));
+}
+
+Napi::Value Pool::JS_isObject(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
+  return Napi::Boolean::New(env, IsLive(offset));
+}
+
+// --- ctl ----------------------------------------------------------------------------------------
+
+Napi::Value Pool::JS_ctlGet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name;
+  if (!RequireOpen(env) || !ReadString(info, 0, "name", name)) return env.Undefined();
+  const CtlEntry* entry = FindCtl(name);
+  if (entry == nullptr) return ThrowTypeError(env, "ctlGet: unknown ctl name '" + name + "'");
+  double value = 0;
+  int r;
+  switch (entry->type) {
+    case CtlEntry::Int: {
+      int v = 0;
+      r = pmemobj_ctl_get(pop_, entry->name, &v);
+      value = v;
+      break;
+    }
+    case CtlEntry::LongLong: {
+      long long v = 0;
+      r = pmemobj_ctl_get(pop_, entry->name, &v);
+      value = static_cast<double>(v);
+      break;
+    }
+    default: {
+      uint64_t v = 0;
+      r = pmemobj_ctl_get(pop_, entry->name, &v);
+      value = static_cast<double>(v);
+      break;
+    }
+  }
+  if (r != 0) return ThrowPmdkError(env, ErrorKind::Pool, "CTL_FAILED", "pmemobj_ctl_get " + name, errno);
+  return Napi::Number::New(env, value);
+}
+
+Napi::Value Pool::JS_ctlSet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name;
+  uint64_t value;
+  if (!RequireOpen(env) || !ReadString(info, 0, "name", name) || !ReadUint(info, 1, "value", value)) {
+    return env.Undefined();
+  }
+  const CtlEntry* entry = FindCtl(name);
+  if (entry == nullptr) return ThrowTypeError(env, "ctlSet: unknown ctl name '" + name + "'");
+  if (!entry->writable) return ThrowTypeError(env, "ctlSet: '" + name + "' is read-only");
+  int r;
+  switch (entry->type) {
+    case CtlEntry::Int: {
+      if (value > 0x7fffffff) return ThrowTypeError(env, "ctlSet: value out of range for " + name);
+      int v = static_cast<int>(value);
+      r = pmemobj_ctl_set(pop_, entry->name, &v);
+      break;
+    }
+    case CtlEntry::LongLong: {
+      long long v = static_cast<long long>(value);
+      r = pmemobj_ctl_set(pop_, entry->name, &v);
+      break;
+    }
+    default: {
+      uint64_t v = value;
+      r = pmemobj_ctl_set(pop_, entry->name, &v);
+      break;
+    }
+  }
+  if (r != 0) return ThrowPmdkError(env, ErrorKind::Pool, "CTL_FAILED", "pmemobj_ctl_set " + name, errno);
+  return env.Undefined();
+}
+
+// --- accessors ----------------------------------------------------------------------------------
+
+Napi::Value Pool::JS_getPath(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), path_); }
+Napi::Value Pool::JS_getSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(size_)); }
+Napi::Value Pool::JS_getIsPmem(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), isPmem_); }
+Napi::Value Pool::JS_getUuidLo(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), uuidLo_); }
+Napi::Value Pool::JS_getClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pop_ == nullptr); }
+
+Napi::Value Pool::JS_getBuffer(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return info.Env().Undefined();
+  return buffer_.Value();
+}
+
+}  // namespace pmemts

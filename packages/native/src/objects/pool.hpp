@@ -1,0 +1,107 @@
+// Pool: one open libpmemobj pool.
+// Wraps pmemobj_create/open/close/root/root_size, pmemobj_tx_{begin,xadd_range,xalloc,realloc,free,
+// commit,abort,end,stage}, pmemobj_{persist,flush,drain,memcpy,memset}, pmemobj_{first,next,type_num,
+// alloc_usable_size} and pmemobj_ctl_{get,set}. Thin: bounds and liveness checks only, no policy.
+#pragma once
+#include <libpmemobj.h>
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace pmemts {
+
+class Pool : public Napi::ObjectWrap<Pool> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // Wraps an already opened pool in a new JS object (constructor reference kept in instance data).
+  static Napi::Value Wrap(Napi::Env env, PMEMobjpool* pop, const std::string& path, uint64_t size);
+
+  explicit Pool(const Napi::CallbackInfo& info);
+  // Garbage-collected while still open: detach the buffer, abandon any transaction, close.
+  void Finalize(Napi::Env env) override;
+
+ private:
+  // Undo record of the liveness set for the running transaction.
+  struct LiveChange {
+    uint64_t offset;
+    bool inserted;  // true: alloc (erase on abort); false: free (re-insert on abort)
+  };
+
+  Napi::Value JS_close(const Napi::CallbackInfo& info);
+  Napi::Value JS_root(const Napi::CallbackInfo& info);
+  Napi::Value JS_rootSize(const Napi::CallbackInfo& info);
+  Napi::Value JS_txBegin(const Napi::CallbackInfo& info);
+  Napi::Value JS_txAddRange(const Napi::CallbackInfo& info);
+  Napi::Value JS_txAlloc(const Napi::CallbackInfo& info);
+  Napi::Value JS_txRealloc(const Napi::CallbackInfo& info);
+  Napi::Value JS_txFree(const Napi::CallbackInfo& info);
+  Napi::Value JS_txWriteBatch(const Napi::CallbackInfo& info);
+  Napi::Value JS_txCommit(const Napi::CallbackInfo& info);
+  Napi::Value JS_txAbort(const Napi::CallbackInfo& info);
+  Napi::Value JS_txEnd(const Napi::CallbackInfo& info);
+  Napi::Value JS_txStage(const Napi::CallbackInfo& info);
+  Napi::Value JS_runBatch(const Napi::CallbackInfo& info);
+  Napi::Value JS_persist(const Napi::CallbackInfo& info);
+  Napi::Value JS_flush(const Napi::CallbackInfo& info);
+  Napi::Value JS_drain(const Napi::CallbackInfo& info);
+  Napi::Value JS_memcpyPersist(const Napi::CallbackInfo& info);
+  Napi::Value JS_memsetPersist(const Napi::CallbackInfo& info);
+  Napi::Value JS_first(const Napi::CallbackInfo& info);
+  Napi::Value JS_next(const Napi::CallbackInfo& info);
+  Napi::Value JS_typeNum(const Napi::CallbackInfo& info);
+  Napi::Value JS_usableSize(const Napi::CallbackInfo& info);
+  Napi::Value JS_isObject(const Napi::CallbackInfo& info);
+  Napi::Value JS_ctlGet(const Napi::CallbackInfo& info);
+  Napi::Value JS_ctlSet(const Napi::CallbackInfo& info);
+  Napi::Value JS_getPath(const Napi::CallbackInfo& info);
+  Napi::Value JS_getSize(const Napi::CallbackInfo& info);
+  Napi::Value JS_getIsPmem(const Napi::CallbackInfo& info);
+  Napi::Value JS_getUuidLo(const Napi::CallbackInfo& info);
+  Napi::Value JS_getClosed(const Napi::CallbackInfo& info);
+  Napi::Value JS_getBuffer(const Napi::CallbackInfo& info);
+
+  // Each guard throws and returns false when its condition does not hold.
+  bool RequireOpen(Napi::Env env);
+  bool RequireRange(Napi::Env env, uint64_t offset, uint64_t length);
+  bool RequireTxWork(Napi::Env env, const char* what);
+  bool RequireLiveObject(Napi::Env env, uint64_t offset, const char* what);
+
+  // Reads (offset, length) arguments at `index` and checks them against the mapping.
+  bool ReadRange(const Napi::CallbackInfo& info, size_t index, uint64_t& offset, uint64_t& length);
+  // Validates every triple of a batch before any byte is snapshotted or written.
+  bool ValidateBatch(Napi::Env env, const double* ranges, size_t count, size_t sourceLength);
+  // Snapshots and copies a validated batch; returns 0 or the errno of the failed snapshot.
+  int ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags);
+
+  bool IsLive(uint64_t offset);
+  void BuildLiveSet();
+  void RecordAlloc(uint64_t offset);
+  void RecordFree(uint64_t offset);
+  // Called when the outermost transaction ended: keep (committed) or revert (aborted) its changes.
+  void SettleTransaction(bool committed);
+  // Aborts (if in work) and ends every open transaction level this pool began.
+  void AbandonTransaction();
+  void CloseNow();
+
+  char* Base() const { return reinterpret_cast<char*>(pop_); }
+  PMEMoid Oid(uint64_t offset) const { return PMEMoid{uuidLo_, offset}; }
+
+  PMEMobjpool* pop_ = nullptr;
+  std::string path_;
+  uint64_t size_ = 0;
+  uint64_t uuidLo_ = 0;
+  bool isPmem_ = false;
+  Napi::Reference<Napi::ArrayBuffer> buffer_;
+
+  // Open transaction levels begun through this pool (libpmemobj flattens them).
+  int txDepth_ = 0;
+  // Liveness of object offsets: built lazily from a heap walk, kept current by alloc/free.
+  bool liveBuilt_ = false;
+  std::unordered_set<uint64_t> live_;
+  std::vector<LiveChange> txChanges_;
+};
+
+}  // namespace pmemts

@@ -1,0 +1,55 @@
+/**
+ * Crash isolation for opening and checking pools: the probe executable does the risky libpmemobj call
+ * in a child process. A signal there means the pool would have crashed us: PoolCorruptError.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { poolErrorFrom } from './pool-errors';
+import { PoolCorruptError, PoolError } from './errors';
+
+export type ProbeMode = 'open' | 'walk' | 'check';
+
+const PROBE = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');
+
+/** What the probe saw. `throwIfFailed` turns every outcome but success into the matching typed error. */
+export interface ProbeResult {
+  readonly status: 'opened' | 'consistent' | 'inconsistent' | 'failed' | 'crashed';
+  readonly errno: number;
+  readonly message: string;
+  throwIfFailed(): void;
+}
+
+/** Run the probe on `file`. Synchronous: it blocks for one process spawn plus one open (or check). */
+export function probePool(file: string, layout: string, mode: ProbeMode): ProbeResult {
+  const child = spawnSync(PROBE, [mode, file, layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  if (child.error) {
+    throw new PoolError(`cannot run the pool probe ${PROBE}: ${child.error.message}`, 'PROBE_UNAVAILABLE');
+  }
+  const [errnoText, ...rest] = (child.stdout ?? '').trim().split('\t');
+  const errno = Number(errnoText) || 0;
+  const message = rest.join('\t');
+  if (child.signal) {
+    const text = `libpmemobj crashed (${child.signal}) while ${mode === 'check' ? 'checking' : 'opening'} ${file}: the pool is corrupt`;
+    return result('crashed', 0, text, () => {
+      throw new PoolCorruptError(text, 'POOL_CORRUPT');
+    });
+  }
+  switch (child.status) {
+    case 0:
+      return result(mode === 'check' ? 'consistent' : 'opened', 0, message, () => undefined);
+    case 1:
+      return result('inconsistent', 0, message || 'pmemobj_check found the pool inconsistent', () => {
+        throw new PoolCorruptError(`${file}: pool is inconsistent: ${message}`, 'POOL_INCONSISTENT');
+      });
+    case 3:
+      return result('failed', errno, message, () => {
+        throw poolErrorFrom(errno, message, file);
+      });
+    default:
+      throw new PoolError(`pool probe exited with status ${child.status}: ${child.stderr}`, 'PROBE_FAILED');
+  }
+}
+
+function result(status: ProbeResult['status'], errno: number, message: string, throwIfFailed: () => void): ProbeResult {
+  return { status, errno, message, throwIfFailed };
+}

@@ -1,0 +1,25 @@
+// Per-environment state of the addon (one per Node.js environment / worker), kept as N-API instance data.
+#pragma once
+#include <napi.h>
+
+#include <array>
+
+namespace pmemts {
+
+struct AddonData {
+  // Constructors of the JS error classes, indexed by ErrorKind.
+  std::array<Napi::FunctionReference, 8> errorCtors;
+  bool errorsReady = false;
+  Napi::FunctionReference poolCtor;
+};
+
+inline AddonData* GetAddonData(Napi::Env env) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  if (data == nullptr) {
+    data = new AddonData();
+    env.SetInstanceData<AddonData>(data);
+  }
+  return data;
+}
+
+}  // namespace pmemts

@@ -1,0 +1,48 @@
+#include "util/args.hpp"
+
+#include <cmath>
+
+#include "util/errors.hpp"
+
+namespace pmemts {
+
+static constexpr double kMaxSafe = 9007199254740991.0;
+
+bool ReadUint(const Napi::CallbackInfo& info, size_t index, const char* name, uint64_t& out) {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) {
+    ThrowTypeError(info.Env(), std::string(name) + " must be a number");
+    return false;
+  }
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d > kMaxSafe || std::floor(d) != d) {
+    ThrowTypeError(info.Env(), std::string(name) + " must be a non-negative safe integer");
+    return false;
+  }
+  out = static_cast<uint64_t>(d);
+  return true;
+}
+
+bool ReadOptionalUint(const Napi::CallbackInfo& info, size_t index, const char* name, uint64_t fallback, uint64_t& out) {
+  if (index >= info.Length() || info[index].IsUndefined()) {
+    out = fallback;
+    return true;
+  }
+  return ReadUint(info, index, name, out);
+}
+
+bool ReadString(const Napi::CallbackInfo& info, size_t index, const char* name, std::string& out) {
+  Napi::Value v = info[index];
+  if (!v.IsString()) {
+    ThrowTypeError(info.Env(), std::string(name) + " must be a string");
+    return false;
+  }
+  out = v.As<Napi::String>().Utf8Value();
+  if (out.empty() || out.find('\0') != std::string::npos) {
+    ThrowTypeError(info.Env(), std::string(name) + " must be a non-empty string without NUL characters");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace pmemts
