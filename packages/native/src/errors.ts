@@ -11,8 +11,8 @@ export class PmemError extends Error {
   readonly code: string;
   readonly errno: number | undefined;
 
-  constructor(message: string, code = 'PMEM_ERROR', errno?: number) {
-    super(message);
+  constructor(message: string, code = 'PMEM_ERROR', errno?: number, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.errno = errno === undefined || errno === 0 ? undefined : errno;

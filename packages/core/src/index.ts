@@ -1,0 +1,15 @@
+/**
+ * @pmemts/core: the whole public surface. Decorators are re-exported so one import serves an app.
+ */
+import 'reflect-metadata';
+
+export { Pool } from './pool/Pool';
+export type { PoolOpenOptions, PoolCreateOptions, PersistentClass } from './pool/Pool';
+export type { PoolStats } from './pool/stats';
+export { runTransaction } from './tx/runTransaction';
+export { MemoryTier, WritePolicy, PersistenceLevel } from './memory/config';
+export type { HybridMemoryConfig } from './memory/config';
+export { toPlain, fromPlain } from './objects/plain';
+export * from './errors';
+export * from './layout';
+export { Persistent, Field, Ref } from '@pmemts/decorators';

@@ -1,0 +1,246 @@
+/**
+ * A pool file of persistent objects: create/open it with the classes it holds, reach objects from
+ * its root, allocate and free them, iterate them, and close it. Object fields are live views of the
+ * pool's memory (see objects/accessors.ts); changes go through runTransaction().
+ */
+import * as native from '@pmemts/native';
+import { PoolError, TransactionError } from '@pmemts/native';
+import { resolveLayouts, type TypeLayout } from '../layout';
+import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
+import { DEAD, STATE, isView } from '../objects/view-state';
+import { runTransaction } from '../tx/runTransaction';
+import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, writeCatalog, type Catalog } from './catalog';
+import { PoolSession, BLOB_TYPE_NUM } from './PoolSession';
+import type { PoolStats } from './stats';
+
+/** A class decorated with @Persistent. */
+export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
+
+/** Options shared by Pool.create and Pool.open. */
+export interface PoolOpenOptions {
+  /** libpmemobj layout name stored in the pool header; opening with another name fails. @defaultValue 'pmemts' */
+  layout?: string;
+  /** Every @Persistent class this session uses (embedded structs and ref targets included). @defaultValue [] */
+  types?: PersistentClass[];
+  /** Default memory settings of every class (a class's own @Persistent({ memory }) wins). @defaultValue write-through, Transaction level */
+  memory?: HybridMemoryConfig;
+  /** Crash isolation of the open (see docs/guarantees.md). @defaultValue 'open' */
+  probe?: 'open' | 'walk' | false;
+}
+
+export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe'> {
+  /** Pool file size in bytes, at least 8 MiB. @defaultValue 64 MiB */
+  size?: number;
+  /** File mode of the new pool file. @defaultValue 0o666 (before umask) */
+  mode?: number;
+}
+
+const DEFAULT_LAYOUT = 'pmemts';
+const DEFAULT_SIZE = 64 * 1024 * 1024;
+const SESSION = Symbol('pmemts.session');
+
+export class Pool {
+  private readonly [SESSION]: PoolSession;
+  private readonly rootOffset: number;
+
+  private constructor(session: PoolSession, rootOffset: number) {
+    this[SESSION] = session;
+    this.rootOffset = rootOffset;
+  }
+
+  /**
+   * Creates a new pool file holding `types`.
+   * @throws {PoolError} when the file exists (POOL_EXISTS), its directory is missing, or size is under 8 MiB (POOL_TOO_SMALL).
+   * @throws {TypeError} on malformed options or a class that is not @Persistent.
+   */
+  static create(path: string, options: PoolCreateOptions = {}): Pool {
+    const { layouts, memory } = prepare(options, 'Pool.create');
+    const handle = native.create(path, options.layout ?? DEFAULT_LAYOUT, options.size ?? DEFAULT_SIZE, options.mode ?? 0o666);
+    return Pool.attach(handle, layouts, memory);
+  }
+
+  /**
+   * Opens an existing pool and checks `types` against its schema catalog; new classes are added to it.
+   * @throws {PoolError} when the file is missing, locked by another open (POOL_LOCKED), or its layout name differs.
+   * @throws {PoolCorruptError} when the file is not a valid pool or libpmemobj crashed opening it (in the probe).
+   * @throws {SchemaMismatchError} when a class differs from the catalog; the message lists every difference.
+   */
+  static open(path: string, options: PoolOpenOptions = {}): Pool {
+    const { layouts, memory } = prepare(options, 'Pool.open');
+    const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe ?? 'open' });
+    return Pool.attach(handle, layouts, memory);
+  }
+
+  /** Opens `path` when it exists, else creates it (same options as create). */
+  static openOrCreate(path: string, options: PoolCreateOptions & Pick<PoolOpenOptions, 'probe'> = {}): Pool {
+    try {
+      return Pool.open(path, options);
+    } catch (error) {
+      if (error instanceof PoolError && error.code === 'POOL_NOT_FOUND') return Pool.create(path, options);
+      throw error;
+    }
+  }
+
+  private static attach(handle: native.NativePool, layouts: TypeLayout[], memory: HybridMemoryConfig | undefined): Pool {
+    try {
+      const session = new PoolSession(handle, resolveMemoryConfig(memory, undefined, 'options.memory'));
+      for (const layout of layouts) session.register(layout, layout.memory as HybridMemoryConfig | undefined);
+      const rootOffset = handle.root(ROOT_RECORD_SIZE);
+      const pool = new Pool(session, rootOffset);
+      const catalog: Catalog | null = readCatalog(session, rootOffset);
+      if (catalog !== null) throwIfMismatch(handle.path, compareCatalog(catalog, layouts));
+      const known = new Set(catalog?.types.map((t) => t.name) ?? []);
+      if (catalog === null || layouts.some((l) => !known.has(l.name))) {
+        runTransaction(pool, () => writeCatalog(session, rootOffset, catalog, layouts));
+      }
+      return pool;
+    } catch (error) {
+      if (!handle.closed) handle.close();
+      throw error;
+    }
+  }
+
+  /** File the pool lives in. */
+  get path(): string {
+    return this[SESSION].native.path;
+  }
+
+  /** Whether the mapping is real persistent memory (or forced with PMEM_IS_PMEM_FORCE=1); false means flushes are msync. */
+  get isPmem(): boolean {
+    return this[SESSION].native.isPmem;
+  }
+
+  get closed(): boolean {
+    return this[SESSION].closed;
+  }
+
+  /**
+   * The root object of class `Class`, allocated (zeroed) on first use.
+   * @throws {TypeError} when Class is not one of the pool's types, or the existing root is of another class.
+   */
+  root<T extends object>(Class: PersistentClass<T>): T {
+    const session = this.live();
+    const entry = session.classOf(Class, 'root');
+    const dv = session.dv;
+    const at = this.rootOffset + RootField.userRoot;
+    const existing = Number(dv.getBigUint64(at, true));
+    if (existing !== 0) {
+      const typeNum = Number(dv.getBigUint64(this.rootOffset + RootField.userRootType, true));
+      if (typeNum !== entry.layout.typeNum) {
+        const other = session.layouts().find((l) => l.typeNum === typeNum)?.name ?? `type number ${typeNum}`;
+        throw new TypeError(`root: the pool's root object is a ${other}, not a ${entry.layout.name}`);
+      }
+      return session.viewAt(entry.layout, existing) as T;
+    }
+    return runTransaction(this, () => {
+      const offset = session.tx.allocate(entry.layout.size, entry.layout.typeNum, `root(${entry.layout.name})`);
+      session.native.txAddRange(this.rootOffset + RootField.userRoot, 16);
+      dv.setBigUint64(at, BigInt(offset), true);
+      dv.setBigUint64(this.rootOffset + RootField.userRootType, BigInt(entry.layout.typeNum), true);
+      return session.allocatedView(entry, offset) as unknown as T;
+    });
+  }
+
+  /**
+   * Allocates a new object of `Class` transactionally (inside the running transaction, or its own),
+   * zeroed, then assigns `init`'s fields. Constructors are not run: persistent objects are views.
+   * @throws {OutOfSpaceError} when the pool is full (the transaction is aborted).
+   * @throws {FieldValueError} when an init value does not fit its field (the transaction is aborted).
+   */
+  create<T extends object>(Class: PersistentClass<T>, init?: Partial<T>): T {
+    const session = this.live();
+    const entry = session.classOf(Class, 'create');
+    if (init !== undefined && (typeof init !== 'object' || init === null)) throw new TypeError('create: init must be an object');
+    return runTransaction(this, () => {
+      const offset = session.tx.allocate(entry.layout.size, entry.layout.typeNum, `create(${entry.layout.name})`);
+      const view = session.allocatedView(entry, offset) as unknown as T;
+      if (init) {
+        const names = new Set(entry.layout.fields.map((f) => f.name));
+        for (const [key, value] of Object.entries(init)) {
+          if (!names.has(key)) throw new TypeError(`create: ${entry.layout.name} has no persistent field '${key}'`);
+          (view as Record<string, unknown>)[key] = value;
+        }
+      }
+      return view;
+    });
+  }
+
+  /**
+   * Frees `obj` transactionally (with its heap strings/bytes). Its view, and any other view of it,
+   * throws InvalidObjectError afterwards; an abort brings it back.
+   * @throws {InvalidObjectError} when obj is already freed. @throws {TypeError} when obj is not a live object of this pool.
+   */
+  free(obj: object): void {
+    const session = this.live();
+    if (!isView(obj) || obj[STATE].session !== session) throw new TypeError('free: expected a live object of this pool');
+    const state = obj[STATE];
+    if (state.offset === DEAD) session.deadView(state);
+    if (state.offset === Number(session.dv.getBigUint64(this.rootOffset + RootField.userRoot, true))) {
+      throw new TypeError('free: the root object cannot be freed');
+    }
+    runTransaction(this, () => {
+      for (const field of state.layout.fields) {
+        if (field.kind !== 'heapString' && field.kind !== 'heapBytes') continue;
+        const blob = Number(session.dv.getBigUint64(state.offset + field.offset, true));
+        if (blob !== 0) session.tx.free(null, blob, `free(${state.layout.name})`);
+      }
+      session.tx.free(state, state.offset, `free(${state.layout.name})`);
+    });
+  }
+
+  /** Iterates every object of `Class` in the pool (a heap walk by type number: O(objects in the pool)). */
+  *objects<T extends object>(Class: PersistentClass<T>): IterableIterator<T> {
+    const session = this.live();
+    const entry = session.classOf(Class, 'objects');
+    const typeNum = entry.layout.typeNum;
+    for (let offset = session.native.first(typeNum); offset !== 0; offset = session.native.next(offset, typeNum)) {
+      yield session.viewAt(entry.layout, offset) as T;
+    }
+  }
+
+  /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). */
+  flush(): void {
+    this.live().flush(true);
+  }
+
+  /** Counters since the pool was opened. */
+  stats(): PoolStats {
+    const session = this.live();
+    return { ...session.stats, dramBytes: session.cache?.heldBytes ?? 0 };
+  }
+
+  /**
+   * Flushes write-back data, invalidates every object view and closes the pool.
+   * @throws {TransactionError} inside runTransaction. @throws {PoolClosedError} when already closed.
+   */
+  close(): void {
+    const session = this.live();
+    if (session.tx.active) throw new TransactionError('close: cannot close a pool inside its transaction', 'TX_OPEN');
+    session.close();
+  }
+
+  /** @internal */
+  static sessionOf(pool: Pool): PoolSession {
+    if (!(pool instanceof Pool)) throw new TypeError('expected a Pool');
+    return pool.live();
+  }
+
+  private live(): PoolSession {
+    const session = this[SESSION];
+    if (session.closed) throw session.closedError();
+    return session;
+  }
+}
+
+function prepare(options: PoolOpenOptions, where: string): { layouts: TypeLayout[]; memory: HybridMemoryConfig | undefined } {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+  const types = options.types ?? [];
+  if (!Array.isArray(types)) throw new TypeError(`${where}: options.types must be an array of @Persistent classes`);
+  const layouts = resolveLayouts(types as Function[]);
+  for (const layout of layouts) {
+    if (layout.typeNum === BLOB_TYPE_NUM || layout.typeNum >= 0x7fffff00) {
+      throw new TypeError(`${where}: ${layout.name} uses type number ${layout.typeNum}, reserved by pmemts`);
+    }
+  }
+  return { layouts, memory: options.memory };
+}

@@ -1,0 +1,232 @@
+/**
+ * Everything one open pool needs at run time: the native handle and its views of the mapping, the
+ * layouts and per-class prototypes, the identity map of live objects, the transaction, the DRAM tier
+ * and the counters. `Pool` is the public face; this is what accessors and codecs talk to.
+ */
+import { InvalidObjectError, PoolClosedError, PoolCorruptError, type NativePool } from '@pmemts/native';
+import { DramCache } from '../cache/DramCache';
+import type { CacheEntry } from '../cache/CacheEntry';
+import type { FieldLayout, TypeLayout } from '../layout';
+import { resolveMemoryConfig, WritePolicy, type ResolvedMemoryConfig, type HybridMemoryConfig } from '../memory/config';
+import { buildPrototype } from '../objects/accessors';
+import type { CodecHost } from '../objects/codecs';
+import { DEAD, REL, STATE, ViewState, isView, type View } from '../objects/view-state';
+import { TransactionState } from '../tx/TransactionState';
+import { emptyStats, type PoolStats } from './stats';
+
+/** Type number of the blobs behind heap strings and byte arrays. */
+export const BLOB_TYPE_NUM = 0x7fffff01;
+
+interface ClassEntry {
+  readonly layout: TypeLayout;
+  readonly memory: ResolvedMemoryConfig;
+  readonly proto: object;
+}
+
+export class PoolSession implements CodecHost {
+  dv: DataView;
+  private u8: Uint8Array;
+  readonly stats: PoolStats = emptyStats();
+  readonly tx: TransactionState;
+  cache: DramCache | null = null;
+  readonly uuidLo: bigint;
+  closed = false;
+  private readonly classes = new Map<Function, ClassEntry>();
+  private readonly byTypeNum = new Map<number, ClassEntry>();
+  private readonly identity = new Map<number, WeakRef<View>>();
+  private readonly finalizer = new FinalizationRegistry<number>((offset) => {
+    const ref = this.identity.get(offset);
+    if (ref !== undefined && ref.deref() === undefined) this.identity.delete(offset);
+  });
+  private readonly flushDirty = new Set<CacheEntry>();
+
+  constructor(
+    readonly native: NativePool,
+    readonly memory: ResolvedMemoryConfig,
+  ) {
+    this.dv = new DataView(native.buffer);
+    this.u8 = new Uint8Array(native.buffer);
+    this.uuidLo = native.uuidLo;
+    this.tx = new TransactionState(this);
+  }
+
+  /** Registers a resolved class layout with its class-level memory settings. */
+  register(layout: TypeLayout, classMemory: HybridMemoryConfig | undefined): void {
+    const memory = resolveMemoryConfig(classMemory, this.memory, `@Persistent(${layout.name}).memory`);
+    if (memory.writePolicy === WritePolicy.WriteBack && this.cache === null) {
+      this.cache = new DramCache(this.memory.cacheBytes, this.stats);
+    }
+    const entry: ClassEntry = { layout, memory, proto: buildPrototype(layout, this, memory) };
+    this.classes.set(layout.ctor, entry);
+    this.byTypeNum.set(layout.typeNum, entry);
+  }
+
+  classOf(ctor: Function, what: string): ClassEntry {
+    const entry = this.classes.get(ctor);
+    if (entry === undefined) {
+      throw new TypeError(`${what}: ${ctor?.name ?? String(ctor)} is not one of this pool's types; pass it in the pool's \`types\` option`);
+    }
+    return entry;
+  }
+
+  layouts(): TypeLayout[] {
+    return [...this.classes.values()].map((c) => c.layout);
+  }
+
+  pmemBytes(): Uint8Array {
+    if (this.closed) throw this.closedError();
+    return this.u8;
+  }
+
+  /** The one view of the object at `offset` (identity map), creating it when needed. */
+  view(entry: ClassEntry, offset: number): View {
+    const existing = this.identity.get(offset)?.deref();
+    if (existing !== undefined && existing[STATE].layout === entry.layout) return existing;
+    const state = new ViewState(offset, entry.layout, this);
+    const view = Object.create(entry.proto) as View;
+    Object.defineProperty(view, STATE, { value: state });
+    Object.defineProperty(view, REL, { value: 0 });
+    this.identity.set(offset, new WeakRef(view));
+    this.finalizer.register(view, offset);
+    return view;
+  }
+
+  /** A view of an object allocated in the running transaction (write-back copies start fresh). */
+  allocatedView(entry: ClassEntry, offset: number): View {
+    const state = new ViewState(offset, entry.layout, this);
+    this.tx.trackAllocated(state);
+    const view = Object.create(entry.proto) as View;
+    Object.defineProperty(view, STATE, { value: state });
+    Object.defineProperty(view, REL, { value: 0 });
+    this.identity.set(offset, new WeakRef(view));
+    this.finalizer.register(view, offset);
+    if (entry.memory.writePolicy === WritePolicy.WriteBack) this.cache?.fresh(state);
+    return view;
+  }
+
+  /** A view of an embedded struct: shares its parent's state, adds its relative offset. */
+  structView(layout: TypeLayout, state: ViewState, rel: number): View {
+    const entry = this.classOf(layout.ctor, layout.name);
+    const view = Object.create(entry.proto) as View;
+    Object.defineProperty(view, STATE, { value: state });
+    Object.defineProperty(view, REL, { value: rel });
+    return view;
+  }
+
+  /** Drops a view from the identity map (freed, or allocation rolled back). */
+  forget(state: ViewState, offset: number): void {
+    if (this.identity.get(offset)?.deref()?.[STATE] === state) this.identity.delete(offset);
+    if (state.cache !== null) this.cache?.drop(state.cache);
+  }
+
+  /** Throws the error for a view that cannot be used any more. */
+  deadView(state: ViewState): never {
+    if (this.closed) throw this.closedError();
+    throw new InvalidObjectError(`this ${state.layout.name} object was freed (or its allocation was rolled back)`, 'OBJECT_FREED');
+  }
+
+  loadCache(state: ViewState): CacheEntry {
+    if (this.cache === null) throw new Error('write-back view without a DRAM tier');
+    return this.cache.load(state, this.pmemBytes());
+  }
+
+  noteFlushDirty(entry: CacheEntry): void {
+    this.flushDirty.add(entry);
+  }
+
+  persistRange(offset: number, length: number): void {
+    this.native.persist(offset, length);
+    this.stats.flushes++;
+    this.stats.drains++;
+    this.stats.bytesPersisted += length;
+  }
+
+  /** Writes the dirty DRAM copies of non-transactional write-back classes to the pool. */
+  flush(persist: boolean): void {
+    if (this.flushDirty.size === 0) return;
+    for (const entry of this.flushDirty) {
+      const state = entry.owner;
+      if (state.offset === DEAD || !entry.dirty) continue;
+      const bytes = entry.bytes.subarray(entry.dirtyLo, entry.dirtyHi);
+      const at = state.offset + entry.dirtyLo;
+      if (persist) {
+        this.native.memcpyPersist(at, bytes, 1 /* MemFlags.NoDrain */);
+        this.stats.flushes++;
+      } else {
+        this.u8.set(bytes, at);
+      }
+      this.stats.bytesPersisted += bytes.length;
+      entry.clean();
+    }
+    if (persist) {
+      this.native.drain();
+      this.stats.drains++;
+    }
+    this.flushDirty.clear();
+  }
+
+  // --- CodecHost ------------------------------------------------------------------------------
+
+  viewAt(layout: TypeLayout, offset: number): object {
+    const existing = this.identity.get(offset)?.deref();
+    if (existing !== undefined && existing[STATE].offset === offset) return existing;
+    const entry = this.classOf(layout.ctor, layout.name);
+    if (!this.native.isObject(offset)) {
+      throw new PoolCorruptError(`a ${layout.name} reference points at offset ${offset}, which is not a live object`, 'DANGLING_REF');
+    }
+    const typeNum = this.native.typeNum(offset);
+    if (typeNum !== layout.typeNum) {
+      throw new PoolCorruptError(
+        `a ${layout.name} reference points at an object of type number ${typeNum}, not ${layout.typeNum}`,
+        'REF_TYPE_MISMATCH',
+      );
+    }
+    return this.view(entry, offset);
+  }
+
+  offsetOfRef(value: object, layout: TypeLayout): number | string {
+    if (!isView(value)) return `expected a live ${layout.name} object of this pool, got a plain ${value.constructor?.name ?? 'object'}`;
+    const state = value[STATE];
+    if (state.session !== this) return `the ${state.layout.name} object belongs to another pool`;
+    if (state.offset === DEAD) return `the ${state.layout.name} object was freed`;
+    if (value[REL] !== 0) return 'an embedded struct cannot be referenced';
+    if (state.layout !== layout) return `expected a ${layout.name}, got a ${state.layout.name}`;
+    return state.offset;
+  }
+
+  layoutOfTarget(field: FieldLayout): TypeLayout {
+    const ctor = field.target?.();
+    if (typeof ctor !== 'function') throw new TypeError(`${field.name}: reference target is not a class`);
+    return this.classOf(ctor, `reference ${field.name}`).layout;
+  }
+
+  allocBlob(bytes: Uint8Array, what: string): number {
+    const offset = this.tx.allocate(bytes.length, BLOB_TYPE_NUM, `store to ${what}`);
+    this.u8.set(bytes, offset);
+    return offset;
+  }
+
+  freeBlob(offset: number): void {
+    this.tx.free(null, offset, 'free of a heap string');
+  }
+
+  /** Invalidates every view: later accesses throw PoolClosedError. */
+  close(): void {
+    if (this.tx.active) this.tx.abort();
+    this.flush(true);
+    this.closed = true;
+    for (const ref of this.identity.values()) {
+      const view = ref.deref();
+      if (view !== undefined) view[STATE].offset = DEAD;
+    }
+    this.identity.clear();
+    this.cache?.clear();
+    this.native.close();
+    this.dv = new DataView(new ArrayBuffer(0));
+    this.u8 = new Uint8Array(0);
+  }
+
+  closedError(): PoolClosedError {
+    return new PoolClosedError(`pool ${this.native.path} is closed`, 'POOL_CLOSED');
+  }
+}

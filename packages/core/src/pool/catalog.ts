@@ -1,0 +1,159 @@
+/**
+ * The schema catalog: a JSON blob reachable from the pool's root record, describing every class ever
+ * registered in the pool (type name, number, version, size, fields, fingerprint). Opening a pool
+ * compares the classes in code against it field by field; new classes are added transactionally.
+ *
+ * Root record (the libpmemobj root object, 48 bytes, little-endian):
+ *   u64 magic "PMEMTS01" | u32 format | u32 reserved | u64 catalog offset | u64 catalog length |
+ *   u64 user root offset | u64 user root type number
+ */
+import { PoolCorruptError } from '@pmemts/native';
+import { SchemaMismatchError, type SchemaDifference } from '../errors';
+import type { TypeLayout } from '../layout';
+import type { PoolSession } from './PoolSession';
+
+export const ROOT_RECORD_SIZE = 48;
+export const CATALOG_TYPE_NUM = 0x7fffff00;
+const MAGIC = 0x313053544d454d50n; // "PMEMTS01" read as little-endian u64
+const FORMAT = 1;
+
+export const RootField = { magic: 0, format: 8, catalogOff: 16, catalogLen: 24, userRoot: 32, userRootType: 40 } as const;
+
+export interface CatalogField {
+  name: string;
+  kind: string;
+  scalar?: string;
+  offset: number;
+  size: number;
+  length?: number;
+  maxBytes?: number;
+  target?: string;
+}
+
+export interface CatalogType {
+  name: string;
+  typeNum: number;
+  version: number;
+  size: number;
+  align: number;
+  fingerprint: string;
+  fields: CatalogField[];
+}
+
+export interface Catalog {
+  format: number;
+  types: CatalogType[];
+}
+
+export function catalogTypeOf(layout: TypeLayout): CatalogType {
+  return {
+    name: layout.name,
+    typeNum: layout.typeNum,
+    version: layout.version,
+    size: layout.size,
+    align: layout.align,
+    fingerprint: layout.fingerprint,
+    fields: layout.fields.map((f) => {
+      const field: CatalogField = { name: f.name, kind: f.kind, offset: f.offset, size: f.size };
+      if (f.scalar !== undefined) field.scalar = f.scalar;
+      if (f.length !== undefined) field.length = f.length;
+      if (f.maxBytes !== undefined) field.maxBytes = f.maxBytes;
+      if (f.kind === 'struct' && f.struct) field.target = f.struct.name;
+      if (f.kind === 'ref' && f.target) field.target = (f.target() as { name?: string })?.name;
+      return field;
+    }),
+  };
+}
+
+/** Reads the root record and catalog; null for a pool whose root record was never written. */
+export function readCatalog(session: PoolSession, rootOffset: number): Catalog | null {
+  const dv = session.dv;
+  const magic = dv.getBigUint64(rootOffset + RootField.magic, true);
+  if (magic === 0n) return null;
+  const file = session.native.path;
+  if (magic !== MAGIC) throw new PoolCorruptError(`${file}: the root object is not a pmemts root record`, 'NOT_PMEMTS_POOL');
+  const format = dv.getUint32(rootOffset + RootField.format, true);
+  if (format !== FORMAT) throw new PoolCorruptError(`${file}: pmemts format ${format} is not supported (expected ${FORMAT})`, 'FORMAT_UNSUPPORTED');
+  const off = Number(dv.getBigUint64(rootOffset + RootField.catalogOff, true));
+  const len = Number(dv.getBigUint64(rootOffset + RootField.catalogLen, true));
+  if (off === 0) return { format, types: [] };
+  if (!session.native.isObject(off) || off + len > session.native.size) {
+    throw new PoolCorruptError(`${file}: the schema catalog pointer is invalid`, 'CATALOG_CORRUPT');
+  }
+  try {
+    const catalog = JSON.parse(new TextDecoder().decode(session.pmemBytes().subarray(off, off + len))) as Catalog;
+    if (!Array.isArray(catalog.types)) throw new Error('types is not an array');
+    return catalog;
+  } catch (error) {
+    throw new PoolCorruptError(`${file}: the schema catalog is unreadable: ${(error as Error).message}`, 'CATALOG_CORRUPT');
+  }
+}
+
+/** Differences between the classes in code and the catalog; empty when every known class matches. */
+export function compareCatalog(catalog: Catalog, layouts: TypeLayout[]): SchemaDifference[] {
+  const differences: SchemaDifference[] = [];
+  const byName = new Map(catalog.types.map((t) => [t.name, t]));
+  const byNum = new Map(catalog.types.map((t) => [t.typeNum, t]));
+  for (const layout of layouts) {
+    const code = catalogTypeOf(layout);
+    const pool = byName.get(code.name);
+    if (pool === undefined) {
+      const clash = byNum.get(code.typeNum);
+      if (clash) differences.push({ type: code.name, what: 'type number already used by another class', inPool: `${clash.name} = ${clash.typeNum}`, inCode: String(code.typeNum) });
+      continue;
+    }
+    if (pool.fingerprint === code.fingerprint) continue;
+    const classLevel: [string, keyof CatalogType][] = [['type number', 'typeNum'], ['version', 'version'], ['size', 'size'], ['alignment', 'align']];
+    for (const [what, key] of classLevel) {
+      if (pool[key] !== code[key]) differences.push({ type: code.name, what, inPool: String(pool[key]), inCode: String(code[key]) });
+    }
+    const poolFields = new Map(pool.fields.map((f) => [f.name, f]));
+    const codeFields = new Map(code.fields.map((f) => [f.name, f]));
+    for (const f of code.fields) {
+      const p = poolFields.get(f.name);
+      if (p === undefined) {
+        differences.push({ type: code.name, field: f.name, what: 'field', inPool: 'no such field', inCode: describeField(f) });
+      } else if (describeField(p) !== describeField(f)) {
+        differences.push({ type: code.name, field: f.name, what: 'field', inPool: describeField(p), inCode: describeField(f) });
+      }
+    }
+    for (const p of pool.fields) {
+      if (!codeFields.has(p.name)) differences.push({ type: code.name, field: p.name, what: 'field', inPool: describeField(p), inCode: 'no such field' });
+    }
+    if (differences.every((d) => d.type !== code.name)) {
+      differences.push({ type: code.name, what: 'fingerprint', inPool: pool.fingerprint, inCode: code.fingerprint });
+    }
+  }
+  return differences;
+}
+
+function describeField(f: CatalogField): string {
+  const type = f.kind === 'scalar' ? f.scalar : f.kind;
+  const extra = [f.length !== undefined ? `length ${f.length}` : '', f.maxBytes !== undefined ? `maxBytes ${f.maxBytes}` : '', f.target ? `→ ${f.target}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${type}${extra ? ` (${extra})` : ''} at offset ${f.offset}, ${f.size} bytes`;
+}
+
+export function throwIfMismatch(file: string, differences: SchemaDifference[]): void {
+  if (differences.length > 0) throw new SchemaMismatchError(file, differences);
+}
+
+/** Writes the catalog with `layouts` added (inside the running transaction) and initialises the root record. */
+export function writeCatalog(session: PoolSession, rootOffset: number, catalog: Catalog | null, layouts: TypeLayout[]): void {
+  const types = catalog?.types.slice() ?? [];
+  const known = new Set(types.map((t) => t.name));
+  for (const layout of layouts) if (!known.has(layout.name)) types.push(catalogTypeOf(layout));
+  const bytes = new TextEncoder().encode(JSON.stringify({ format: FORMAT, types } satisfies Catalog));
+  const tx = session.tx;
+  const blob = tx.allocate(bytes.length, CATALOG_TYPE_NUM, 'schema catalog');
+  session.pmemBytes().set(bytes, blob);
+  session.native.txAddRange(rootOffset, ROOT_RECORD_SIZE);
+  const dv = session.dv;
+  const oldBlob = Number(dv.getBigUint64(rootOffset + RootField.catalogOff, true));
+  dv.setBigUint64(rootOffset + RootField.magic, MAGIC, true);
+  dv.setUint32(rootOffset + RootField.format, FORMAT, true);
+  dv.setBigUint64(rootOffset + RootField.catalogOff, BigInt(blob), true);
+  dv.setBigUint64(rootOffset + RootField.catalogLen, BigInt(bytes.length), true);
+  if (oldBlob !== 0) tx.free(null, oldBlob, 'schema catalog');
+}

@@ -1,0 +1,57 @@
+/**
+ * The bank: open or create a pool, move money between accounts in transactions (each with an audit
+ * record), and show that the total never changes.
+ */
+import { Pool, runTransaction, type PoolStats } from '@pmemts/core';
+import { Account, Bank, BANK_TYPES, Transfer } from './bank-model';
+
+export const INITIAL_BALANCE = 1000n;
+
+/** Opens (or creates and fills with `accounts` accounts) the bank pool at `path`. */
+export function openBank(path: string, accounts = 8, options: Parameters<typeof Pool.openOrCreate>[1] = {}): { pool: Pool; bank: Bank } {
+  const pool = Pool.openOrCreate(path, { layout: 'pmemts-bank', size: 32 * 1024 * 1024, ...options, types: BANK_TYPES });
+  const bank = pool.root(Bank);
+  if (bank.accountCount === 0) {
+    runTransaction(pool, () => {
+      for (let i = accounts - 1; i >= 0; i--) {
+        bank.firstAccount = pool.create(Account, { owner: `account-${i}`, balance: INITIAL_BALANCE, next: bank.firstAccount });
+      }
+      bank.accountCount = accounts;
+    });
+  }
+  return { pool, bank };
+}
+
+export function accountsOf(bank: Bank): Account[] {
+  const out: Account[] = [];
+  for (let a = bank.firstAccount; a !== null; a = a.next) out.push(a);
+  return out;
+}
+
+/**
+ * Moves `amount` from one account to another with an audit record, atomically.
+ * @throws {RangeError} when `from` has not enough money (nothing changes).
+ */
+export function transfer(pool: Pool, bank: Bank, from: Account, to: Account, amount: bigint): Transfer {
+  return runTransaction(pool, () => {
+    if (from.balance < amount) throw new RangeError(`${from.owner} has ${from.balance}, cannot send ${amount}`);
+    from.balance -= amount;
+    to.balance += amount;
+    from.transfers += 1;
+    to.transfers += 1;
+    const record = pool.create(Transfer, { from, to, amount, at: new Date(), previous: bank.lastTransfer });
+    bank.lastTransfer = record;
+    bank.transferCount += 1n;
+    return record;
+  });
+}
+
+export function totalOf(bank: Bank): bigint {
+  return accountsOf(bank).reduce((sum, a) => sum + a.balance, 0n);
+}
+
+export function formatStats(stats: PoolStats): string {
+  return Object.entries(stats)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

@@ -1,0 +1,42 @@
+/**
+ * `make demo`: runs the bank on ./data/bank.pool (or the path given): transfers, balances, the
+ * invariant (total unchanged) and the pool's counters. Run it twice: the second run continues.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { accountsOf, formatStats, INITIAL_BALANCE, openBank, totalOf, transfer } from './bank';
+
+const file = process.argv[2] ?? 'data/bank.pool';
+const transfers = Number(process.argv[3] ?? 1000);
+fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+
+const existed = fs.existsSync(file);
+const { pool, bank } = openBank(file);
+console.log(`${existed ? 'Reopened' : 'Created'} ${file} (${pool.isPmem ? 'persistent memory: cache-line flushes' : 'ordinary file: flushes are msync'})`);
+console.log(`Accounts: ${bank.accountCount}, transfers so far: ${bank.transferCount}`);
+
+const accounts = accountsOf(bank);
+const expected = INITIAL_BALANCE * BigInt(accounts.length);
+let refused = 0;
+const started = process.hrtime.bigint();
+for (let i = 0; i < transfers; i++) {
+  const from = accounts[Math.floor(Math.random() * accounts.length)];
+  let to = accounts[Math.floor(Math.random() * accounts.length)];
+  if (to === from) to = accounts[(accounts.indexOf(from) + 1) % accounts.length];
+  try {
+    transfer(pool, bank, from, to, BigInt(1 + Math.floor(Math.random() * 50)));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    refused++; // not enough money: the transaction rolled back, nothing changed
+  }
+}
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+console.log(`Ran ${transfers} transfers in ${ms.toFixed(1)} ms (${refused} refused for lack of funds and rolled back)`);
+for (const a of accounts) console.log(`  ${a.owner.padEnd(12)} ${String(a.balance).padStart(8)}  (${a.transfers} transfers)`);
+const total = totalOf(bank);
+console.log(`Total ${total} (expected ${expected}): ${total === expected ? 'invariant holds' : 'INVARIANT BROKEN'}`);
+const last = bank.lastTransfer;
+if (last) console.log(`Last audit record: ${last.from?.owner} -> ${last.to?.owner} ${last.amount} at ${last.at.toISOString()}`);
+console.log(`Stats: ${formatStats(pool.stats())}`);
+pool.close();
+if (total !== expected) process.exit(1);

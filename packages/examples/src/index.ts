@@ -1,0 +1,2 @@
+export * from './bank-model';
+export * from './bank';
