@@ -54,10 +54,10 @@ export class DramCache {
     this.heldBytes = 0;
   }
 
-  /** Evicts clean entries until the budget holds (or only dirty/referenced-twice entries remain). */
-  evictToBudget(): void {
+  /** Evicts clean entries until the budget holds with `room` bytes to spare (or only dirty entries remain). */
+  evictToBudget(room = 0): void {
     let scanned = 0;
-    while (this.heldBytes > this.budget && this.ring.length > 0 && scanned < 2 * this.ring.length) {
+    while (this.heldBytes + room > this.budget && this.ring.length > 0 && scanned < 2 * this.ring.length) {
       if (this.hand >= this.ring.length) this.hand = 0;
       const entry = this.ring[this.hand];
       scanned++;
@@ -76,10 +76,11 @@ export class DramCache {
     }
   }
 
+  /** Makes room first, so the entry being admitted is never its own victim. */
   private admit(entry: CacheEntry): void {
+    this.evictToBudget(entry.bytes.byteLength);
     entry.owner.cache = entry;
     this.ring.push(entry);
     this.heldBytes += entry.bytes.byteLength;
-    if (this.heldBytes > this.budget) this.evictToBudget();
   }
 }

@@ -34,7 +34,9 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
       get(this: View) {
         const state = this[STATE];
         if (state.offset < 0) session.deadView(state);
-        const entry = state.cache ?? session.loadCache(state);
+        let entry = state.cache;
+        if (entry === null) entry = session.loadCache(state);
+        else session.stats.cacheHits++;
         entry.referenced = true;
         return codec.read(entry.view, this[REL] + fo);
       },
