@@ -48,11 +48,16 @@ demo: build
 test: build
 	npx jest
 
-bench: build
+# Competitors (lmdb-js, better-sqlite3) are installed only here, so make test stays lean.
+bench/node_modules/.package-lock.json: bench/package.json
+	cd bench && npm install --no-audit --no-fund --foreground-scripts
+	@touch $@
+
+bench: build bench/node_modules/.package-lock.json
 	node bench/run.js
 
 torture: build
-	PMEMTS_TORTURE=1 npx jest --runInBand test/crash
+	PMEMTS_TORTURE=1 npx jest --runInBand test/crash test/fault
 
 clean:
 	rm -rf $(STAMPS) packages/*/dist packages/*/build packages/*/*.tsbuildinfo data

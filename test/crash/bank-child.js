@@ -1,0 +1,27 @@
+// Crash-test child: runs bank transfers forever on the pool given, printing one line per committed
+// transfer ("seq from to amount") so the parent knows what was acknowledged before it kills us.
+const path = require('node:path');
+const { openBank, accountsOf, transfer } = require(path.resolve(__dirname, '../../packages/examples/dist'));
+const core = require(path.resolve(__dirname, '../../packages/core/dist'));
+
+const [file, policy, seedText] = process.argv.slice(2);
+const memory = policy === 'write-back' ? { writePolicy: core.WritePolicy.WriteBack } : { writePolicy: core.WritePolicy.WriteThrough };
+const { pool, bank } = openBank(file, 8, { memory });
+const accounts = accountsOf(bank);
+let seed = Number(seedText) >>> 0 || 1;
+const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8);
+
+process.stdout.write('ready\n');
+for (;;) {
+  const from = next() % accounts.length;
+  const to = (from + 1 + (next() % (accounts.length - 1))) % accounts.length;
+  const amount = BigInt(1 + (next() % 20));
+  try {
+    transfer(pool, bank, accounts[from], accounts[to], amount);
+  } catch (error) {
+    if (error instanceof RangeError) continue; // not enough money: rolled back, nothing to report
+    throw error;
+  }
+  // writeSync: the line is in the pipe before the next transaction starts.
+  require('node:fs').writeSync(1, `${bank.transferCount} ${from} ${to} ${amount}\n`);
+}
