@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { errorClasses, PoolError } from './errors';
+import { errorClasses, PoolCorruptError, PoolError } from './errors';
 import { poolErrorFrom } from './pool-errors';
 import { probePool } from './probe';
 import { requireString, requireSize, requireMode } from './validate';
@@ -163,14 +163,14 @@ export interface OpenOptions {
 }
 
 interface Addon {
-  init(classes: typeof errorClasses): void;
+  init(classes: typeof errorClasses & { TypeError: TypeErrorConstructor }): void;
   create(path: string, layout: string, size: number, mode: number): NativePool;
   open(path: string, layout: string): NativePool;
   version(): { major: number; minor: number; text: string };
 }
 
 const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'pmemts_native.node'));
-addon.init(errorClasses);
+addon.init({ ...errorClasses, TypeError });
 
 /** Path of the probe executable (opens or checks a pool in a child process). */
 export const PROBE_PATH = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');
@@ -256,6 +256,8 @@ export function check(file: string, layout: string): { consistent: boolean; mess
   if (result.status === 'inconsistent' || result.status === 'crashed') {
     return { consistent: false, message: result.message };
   }
-  result.throwIfFailed();
-  return { consistent: false, message: result.message };
+  // Could not check: a file that is not a valid pool is inconsistent; a missing or locked one is an error.
+  const error = poolErrorFrom(result.errno, result.message, file);
+  if (error instanceof PoolCorruptError) return { consistent: false, message: error.message };
+  throw error;
 }

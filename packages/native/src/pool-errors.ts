@@ -19,12 +19,9 @@ export function poolErrorFrom(errno: number, pmdkMessage: string, file: string):
       return new PoolError(`${file}: a parent of this path is not a directory${detail}`, 'POOL_NOT_FOUND', errno);
     case 28: // ENOSPC
       return new PoolError(`${file}: no space left on the device${detail}`, 'POOL_NO_SPACE', errno);
-    case 22: // EINVAL
+    case 22: // EINVAL (create's size is checked before the call, so a size complaint here is about an existing file)
       if (/layout/i.test(pmdkMessage)) {
         return new PoolError(`${file}: layout mismatch${detail}`, 'POOL_LAYOUT_MISMATCH', errno);
-      }
-      if (/size/i.test(pmdkMessage) && /(small|minimum)/i.test(pmdkMessage)) {
-        return new PoolError(`${file}: pool size too small${detail}`, 'POOL_TOO_SMALL', errno);
       }
       return new PoolCorruptError(`${file}: not a valid pmemobj pool${detail}`, 'POOL_CORRUPT', errno);
     default:

@@ -9,6 +9,8 @@ namespace pmemts {
 struct AddonData {
   // Constructors of the JS error classes, indexed by ErrorKind.
   std::array<Napi::FunctionReference, 8> errorCtors;
+  // The caller realm's TypeError, so `instanceof TypeError` holds in vm contexts (jest) too.
+  Napi::FunctionReference typeErrorCtor;
   bool errorsReady = false;
   Napi::FunctionReference poolCtor;
 };

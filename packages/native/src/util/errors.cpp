@@ -27,6 +27,8 @@ void InitErrorClasses(Napi::Env env, Napi::Object classes) {
     }
     data->errorCtors[i] = Napi::Persistent(ctor.As<Napi::Function>());
   }
+  Napi::Value typeError = classes.Get("TypeError");
+  if (typeError.IsFunction()) data->typeErrorCtor = Napi::Persistent(typeError.As<Napi::Function>());
   data->errorsReady = true;
 }
 
@@ -51,7 +53,14 @@ Napi::Value ThrowPmdkError(Napi::Env env, ErrorKind kind, const char* code, cons
 }
 
 Napi::Value ThrowTypeError(Napi::Env env, const std::string& message) {
-  if (!env.IsExceptionPending()) Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+  if (env.IsExceptionPending()) return env.Undefined();
+  AddonData* data = GetAddonData(env);
+  if (data->typeErrorCtor.IsEmpty()) {
+    Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+  } else {
+    Napi::Object error = data->typeErrorCtor.New({Napi::String::New(env, message)});
+    if (!env.IsExceptionPending()) Napi::Error(env, error).ThrowAsJavaScriptException();
+  }
   return env.Undefined();
 }
 
