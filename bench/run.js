@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Runs bench/trials.js in two durability classes and prints one table per group with ratios.
+//   node bench/run.js [--quick] [--mode shm|disk|all] [--only name] [--repeat R]
+// shm:  pools on /dev/shm with PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite synchronous=OFF.
+//       All survive a process crash, none a power loss.
+// disk: pools on the disk without PMEM_IS_PMEM_FORCE (every persist is msync); lmdb sync;
+//       sqlite synchronous=FULL. All survive a power loss as far as the disk honours fsync/msync.
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const trials = require('./trials');
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const quick = flag('--quick');
+const modes = option('--mode', 'all') === 'all' ? ['shm', 'disk'] : [option('--mode')];
+const only = option('--only', null);
+const repeat = Number(option('--repeat', quick ? 1 : 3));
+const out = path.join(__dirname, 'out');
+fs.mkdirSync(out, { recursive: true });
+
+const cBinary = path.join(out, 'bank_c');
+execFileSync('cc', ['-O2', '-o', cBinary, path.join(__dirname, 'c', 'bank.c'), '-lpmemobj']);
+
+const MODES = {
+  shm: { dir: '/dev/shm', env: { PMEM_IS_PMEM_FORCE: '1' }, n: quick ? 20000 : 200000, reads: quick ? 2000 : 20000, lmdb: 'nosync', sqlite: 'OFF' },
+  disk: { dir: out, env: { PMEM_IS_PMEM_FORCE: '0' }, n: quick ? 300 : 2000, reads: quick ? 2000 : 20000, lmdb: 'sync', sqlite: 'FULL' },
+};
+
+function runOnce(trial, mode) {
+  const m = MODES[mode];
+  const target = path.join(m.dir, `pmemts-bench-${process.pid}-${trial.name}`);
+  fs.rmSync(target, { recursive: true, force: true });
+  const n = String(trial.reads ? m.reads : m.n);
+  const [kind, scenario] = trial.run;
+  const command = {
+    c: [cBinary, [scenario, target, n]],
+    pmemts: [process.execPath, [path.join(__dirname, 'scenarios', 'pmemts.js'), scenario, target, n]],
+    lmdb: [process.execPath, [path.join(__dirname, 'scenarios', 'lmdb.js'), target, n, m.lmdb]],
+    sqlite: [process.execPath, [path.join(__dirname, 'scenarios', 'sqlite.js'), target, n, m.sqlite]],
+  }[kind];
+  const child = spawnSync(command[0], command[1], { encoding: 'utf8', env: { ...process.env, ...m.env } });
+  fs.rmSync(target, { recursive: true, force: true });
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
+  if (child.status !== 0) throw new Error(`${trial.name} (${mode}) failed: ${child.stderr || child.error}`);
+  return child.stdout.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const results = [];
+console.log(`pmemts benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}, ${os.release()}`);
+for (const mode of modes) {
+  console.log(`\n## ${mode === 'shm' ? 'process-crash durable (/dev/shm, PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite WAL synchronous=OFF)' : 'power-failure durable on this disk (msync / fsync per commit)'}`);
+  for (const group of [...new Set(trials.map((t) => t.group))]) {
+    const rows = [];
+    for (const trial of trials.filter((t) => t.group === group && (!only || t.name === only))) {
+      if (mode === 'disk' && trial.reads) continue; // reads do not touch the disk
+      const runs = [];
+      for (let r = 0; r < repeat; r++) runs.push(runOnce(trial, mode));
+      for (let line = 0; line < runs[0].length; line++) {
+        const rates = runs.map((lines) => lines[line].opsPerSec);
+        const med = median(rates);
+        const spread = rates.length > 1 ? (100 * (Math.max(...rates) - Math.min(...rates))) / 2 / med : 0;
+        rows.push({ impl: runs[0][line].impl, opsPerSec: med, spread, baseline: trial.baseline && line === 0, n: runs[0][line].n });
+      }
+    }
+    if (rows.length === 0) continue;
+    const base = rows.find((r) => r.baseline) ?? rows[0];
+    console.log(`\n${group} (ops/s, median of ${repeat}; ratio vs ${base.impl})`);
+    for (const row of rows) {
+      const ratio = row.opsPerSec / base.opsPerSec;
+      console.log(`  ${row.impl.padEnd(42)} ${String(row.opsPerSec).padStart(11)} ±${row.spread.toFixed(1).padStart(4)}%  ${ratio.toFixed(2)}×`);
+      results.push({ mode, group, ...row, ratio });
+    }
+  }
+}
+fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(results, null, 2));

@@ -1,0 +1,168 @@
+// pmemts scenarios, one per child process: node pmemts.js <scenario> <pool> <n>
+// Prints one JSON line {impl, scenario, n, opsPerSec[, nsPerOp]}.
+const path = require('node:path');
+const root = path.resolve(__dirname, '../..');
+const native = require(path.join(root, 'packages/native/dist'));
+const core = require(path.join(root, 'packages/core/dist'));
+const { Field, Persistent, Pool, runTransaction, WritePolicy } = core;
+
+const ACCOUNTS = 10000;
+const [scenario, file, nText] = process.argv.slice(2);
+const n = Number(nText);
+let seed = 12345;
+const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8);
+
+// A 64-byte account, like the C baseline's: an 8-byte balance and 56 bytes of other data.
+class Account {}
+Field('f64')(Account.prototype, 'balance');
+Field({ type: 'bytes', length: 56 })(Account.prototype, 'rest');
+Persistent({ name: 'Account' })(Account);
+
+// Sixteen 8-byte fields written by one transaction.
+class Wide {}
+for (let i = 0; i < 16; i++) Field('f64')(Wide.prototype, `f${i}`);
+Persistent({ name: 'Wide' })(Wide);
+
+function time(label, ops, fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  const ns = Number(process.hrtime.bigint() - start);
+  console.log(JSON.stringify({ impl: label, scenario, n: ops, opsPerSec: Math.round((ops * 1e9) / ns), nsPerOp: ns / ops }));
+}
+
+function check(ok, message) {
+  if (!ok) {
+    console.error(`invariant broken: ${message}`);
+    process.exit(1);
+  }
+}
+
+function pickPair() {
+  const a = random() % ACCOUNTS;
+  let b = random() % ACCOUNTS;
+  if (a === b) b = (b + 1) % ACCOUNTS;
+  return [a, b];
+}
+
+const scenarios = {
+  'binding-transfer'() {
+    const pool = native.create(file, 'bench', 256 << 20);
+    const dv = new DataView(pool.buffer);
+    const accounts = new Float64Array(ACCOUNTS);
+    pool.txBegin();
+    for (let i = 0; i < ACCOUNTS; i++) {
+      accounts[i] = pool.txAlloc(64, 1, native.XAllocFlags.Zero);
+      dv.setBigInt64(accounts[i], 1000000n, true);
+    }
+    pool.txCommit();
+    pool.txEnd();
+    const ranges = new Float64Array(6);
+    const source = new Uint8Array(16);
+    const src = new DataView(source.buffer);
+    ranges[1] = 8;
+    ranges[4] = 8;
+    ranges[5] = 8;
+    time('pmemts-binding', n, () => {
+      for (let i = 0; i < n; i++) {
+        const [a, b] = pickPair();
+        const from = accounts[a];
+        const to = accounts[b];
+        src.setBigInt64(0, dv.getBigInt64(from, true) - 1n, true);
+        src.setBigInt64(8, dv.getBigInt64(to, true) + 1n, true);
+        ranges[0] = from;
+        ranges[3] = to;
+        pool.runBatch(ranges, source);
+      }
+    });
+    let total = 0n;
+    for (const o of accounts) total += dv.getBigInt64(o, true);
+    check(total === BigInt(ACCOUNTS) * 1000000n, String(total));
+    pool.close();
+  },
+  'decorators-transfer-wt'() {
+    transfer(WritePolicy.WriteThrough, 'pmemts-decorators (write-through)');
+  },
+  'decorators-transfer-wb'() {
+    transfer(WritePolicy.WriteBack, 'pmemts-decorators (write-back)');
+  },
+  'decorators-alloc'() {
+    const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Account] });
+    time('pmemts-decorators', n, () => {
+      for (let i = 0; i < n; i++) pool.create(Account);
+    });
+    pool.close();
+  },
+  'binding-alloc'() {
+    const pool = native.create(file, 'bench', 256 << 20);
+    time('pmemts-binding', n, () => {
+      for (let i = 0; i < n; i++) {
+        pool.txBegin();
+        pool.txAlloc(64, 1);
+        pool.txCommit();
+        pool.txEnd();
+      }
+    });
+    pool.close();
+  },
+  'field-read'() {
+    const pool = Pool.create(file, { layout: 'bench', size: 64 << 20, types: [Account] });
+    const views = runTransaction(pool, () => Array.from({ length: 1000 }, (_, i) => pool.create(Account, { balance: i })));
+    const plain = Array.from({ length: 1000 }, (_, i) => ({ balance: i, rest: null }));
+    const reads = n * 1000;
+    let sum = 0;
+    const read = (objects) => {
+      for (let r = 0; r < n; r++) for (let i = 0; i < 1000; i++) sum += objects[i].balance;
+    };
+    read(plain); // warm both paths up before timing
+    read(views);
+    time('plain JS object', reads, () => read(plain));
+    time('pmemts live view', reads, () => read(views));
+    check(sum > 0, 'sum');
+    pool.close();
+  },
+  'wide-wt'() {
+    wide(WritePolicy.WriteThrough, 'pmemts write-through');
+  },
+  'wide-wb'() {
+    wide(WritePolicy.WriteBack, 'pmemts write-back');
+  },
+};
+
+function transfer(writePolicy, label) {
+  const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Account], memory: { writePolicy } });
+  const accounts = runTransaction(pool, () => Array.from({ length: ACCOUNTS }, () => pool.create(Account, { balance: 1000000 })));
+  time(label, n, () => {
+    for (let i = 0; i < n; i++) {
+      const [a, b] = pickPair();
+      const from = accounts[a];
+      const to = accounts[b];
+      runTransaction(pool, () => {
+        from.balance -= 1;
+        to.balance += 1;
+      });
+    }
+  });
+  check(accounts.reduce((s, x) => s + x.balance, 0) === ACCOUNTS * 1000000, 'total');
+  pool.close();
+}
+
+function wide(writePolicy, label) {
+  const pool = Pool.create(file, { layout: 'bench', size: 64 << 20, types: [Wide], memory: { writePolicy } });
+  const objects = runTransaction(pool, () => Array.from({ length: 1000 }, () => pool.create(Wide)));
+  const names = Array.from({ length: 16 }, (_, i) => `f${i}`);
+  time(label, n, () => {
+    for (let i = 0; i < n; i++) {
+      const o = objects[random() % objects.length];
+      runTransaction(pool, () => {
+        for (const name of names) o[name] = i;
+      });
+    }
+  });
+  pool.close();
+}
+
+if (!scenarios[scenario]) {
+  console.error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+scenarios[scenario]();

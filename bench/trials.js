@@ -1,0 +1,16 @@
+// The benchmark matrix: each trial runs in its own child process (PMEM_IS_PMEM_FORCE is read once per
+// process). `group` trials are compared with each other; `baseline` names the one ratios are against.
+module.exports = [
+  { group: 'bank transfer', name: 'c-transfer', run: ['c', 'transfer'], baseline: true },
+  { group: 'bank transfer', name: 'binding-transfer', run: ['pmemts', 'binding-transfer'] },
+  { group: 'bank transfer', name: 'decorators-transfer-wt', run: ['pmemts', 'decorators-transfer-wt'] },
+  { group: 'bank transfer', name: 'decorators-transfer-wb', run: ['pmemts', 'decorators-transfer-wb'] },
+  { group: 'bank transfer', name: 'lmdb-transfer', run: ['lmdb'] },
+  { group: 'bank transfer', name: 'sqlite-transfer', run: ['sqlite'] },
+  { group: 'object creation', name: 'c-alloc', run: ['c', 'alloc'], baseline: true },
+  { group: 'object creation', name: 'binding-alloc', run: ['pmemts', 'binding-alloc'] },
+  { group: 'object creation', name: 'decorators-alloc', run: ['pmemts', 'decorators-alloc'] },
+  { group: '16-field transaction', name: 'wide-wt', run: ['pmemts', 'wide-wt'], baseline: true },
+  { group: '16-field transaction', name: 'wide-wb', run: ['pmemts', 'wide-wb'] },
+  { group: 'field read', name: 'field-read', run: ['pmemts', 'field-read'], reads: true },
+];
