@@ -110,8 +110,9 @@ export interface NativePool {
   /**
    * For each (dst, length, srcOffset) triple in `ranges`: snapshot [dst, dst+length) (XAddFlags in
    * `flags`) and copy `source[srcOffset..]` there. One native call for a whole commit's writes.
+   * `count` uses only the first `count` triples (default: all), so one scratch array can be reused.
    */
-  txWriteBatch(ranges: Float64Array, source: Uint8Array, flags?: number): void;
+  txWriteBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
   /** pmemobj_tx_commit. */
   txCommit(): void;
   /** pmemobj_tx_abort(errnum). */
@@ -121,7 +122,7 @@ export interface NativePool {
   /** pmemobj_tx_stage. */
   txStage(): TxStage;
   /** begin + txWriteBatch + commit + end in one native call; aborts and throws on any failure. */
-  runBatch(ranges: Float64Array, source: Uint8Array, flags?: number): void;
+  runBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
 
   /** pmemobj_persist: flush + drain [offset, offset+length). */
   persist(offset: number, length: number): void;

@@ -157,12 +157,10 @@ export class TransactionState {
       this.session.stats.bytesPersisted += length;
     }
     if (count === 0) return;
-    const ranges = this.scratchRanges.subarray(0, 3 * count);
-    const source = this.scratchBytes.subarray(0, bytes);
     if (this.nativeOpen) {
-      this.session.native.txWriteBatch(ranges, source);
+      this.session.native.txWriteBatch(this.scratchRanges, this.scratchBytes, 0, count);
     } else {
-      this.session.native.runBatch(ranges, source);
+      this.session.native.runBatch(this.scratchRanges, this.scratchBytes, 0, count);
       this.session.stats.drains++;
     }
     this.session.stats.snapshots += count;
@@ -183,9 +181,10 @@ export class TransactionState {
       }
       for (const entry of this.dirty) session.cache?.drop(entry);
     }
-    this.allocated.length = 0;
-    this.freed.length = 0;
-    this.dirty.length = 0;
+    // Setting an array's length is a runtime call: skip it for the (usual) empty lists.
+    if (this.allocated.length !== 0) this.allocated.length = 0;
+    if (this.freed.length !== 0) this.freed.length = 0;
+    if (this.dirty.length !== 0) this.dirty.length = 0;
     this.depth = 0;
     this.id = IDLE;
     runningSession = null;

@@ -406,9 +406,9 @@ int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, 
   return 0;
 }
 
-// Reads (ranges, source, flags) of txWriteBatch/runBatch; false after throwing.
+// Reads (ranges, source, flags, count) of txWriteBatch/runBatch; false after throwing.
 static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ranges, Napi::Uint8Array& source,
-                          uint64_t& flags) {
+                          uint64_t& flags, uint64_t& count) {
   Napi::Env env = info.Env();
   if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     ThrowTypeError(env, "ranges must be a Float64Array of (offset, length, sourceOffset) triples");
@@ -420,13 +420,21 @@ static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ra
   }
   ranges = info[0].As<Napi::Float64Array>();
   source = info[1].As<Napi::Uint8Array>();
-  if (ranges.ElementLength() % 3 != 0) {
-    ThrowTypeError(env, "ranges length must be a multiple of 3");
-    return false;
-  }
   if (!ReadOptionalUint(info, 2, "flags", 0, flags)) return false;
   if ((flags & ~kXAddFlags) != 0) {
     ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
+    return false;
+  }
+  // An explicit count lets callers reuse one large scratch array (a subarray per call costs more
+  // than the call itself).
+  uint64_t all = ranges.ElementLength() / 3;
+  if (!ReadOptionalUint(info, 3, "count", all, count)) return false;
+  if (info.Length() <= 3 && ranges.ElementLength() % 3 != 0) {
+    ThrowTypeError(env, "ranges length must be a multiple of 3");
+    return false;
+  }
+  if (count > all) {
+    ThrowTypeError(env, "count exceeds the triples in ranges");
     return false;
   }
   return true;
@@ -436,9 +444,8 @@ Napi::Value Pool::JS_txWriteBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float64Array ranges;
   Napi::Uint8Array source;
-  uint64_t flags;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags)) return env.Undefined();
-  size_t count = ranges.ElementLength() / 3;
+  uint64_t flags, count;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags, count)) return env.Undefined();
   if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
   if (!RequireTxWork(env, "txWriteBatch")) return env.Undefined();
   int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
@@ -450,9 +457,8 @@ Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float64Array ranges;
   Napi::Uint8Array source;
-  uint64_t flags;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags)) return env.Undefined();
-  size_t count = ranges.ElementLength() / 3;
+  uint64_t flags, count;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags, count)) return env.Undefined();
   if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
   if (txOwner != nullptr) {
     return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "runBatch runs its own transaction; one is already open on this thread");
