@@ -21,6 +21,17 @@ export function buildPrototype(layout: TypeLayout, session: PoolSession, memory:
   return proto;
 }
 
+/** A maker of views on `proto`: the state symbols become own properties with a stable hidden class. */
+export function viewFactory(proto: object): (state: ViewState, rel: number) => View {
+  function LiveView(this: View, state: ViewState, rel: number) {
+    this[STATE] = state;
+    this[REL] = rel;
+  }
+  LiveView.prototype = proto;
+  const Make = LiveView as unknown as new (state: ViewState, rel: number) => View;
+  return (state, rel) => new Make(state, rel);
+}
+
 function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSession, memory: ResolvedMemoryConfig): PropertyDescriptor {
   const codec: FieldCodec = buildCodec(layout, field, session);
   const fo = field.offset;

@@ -8,7 +8,7 @@ import { DramCache } from '../cache/DramCache';
 import type { CacheEntry } from '../cache/CacheEntry';
 import type { FieldLayout, TypeLayout } from '../layout';
 import { resolveMemoryConfig, WritePolicy, type ResolvedMemoryConfig, type HybridMemoryConfig } from '../memory/config';
-import { buildPrototype } from '../objects/accessors';
+import { buildPrototype, viewFactory } from '../objects/accessors';
 import type { CodecHost } from '../objects/codecs';
 import { DEAD, REL, STATE, ViewState, isView, type View } from '../objects/view-state';
 import { TransactionState } from '../tx/TransactionState';
@@ -20,7 +20,8 @@ export const BLOB_TYPE_NUM = 0x7fffff01;
 interface ClassEntry {
   readonly layout: TypeLayout;
   readonly memory: ResolvedMemoryConfig;
-  readonly proto: object;
+  /** Creates a view: a constructor call on the class's per-pool prototype (cheaper than defineProperty). */
+  readonly make: (state: ViewState, rel: number) => View;
 }
 
 export class PoolSession implements CodecHost {
@@ -34,10 +35,7 @@ export class PoolSession implements CodecHost {
   private readonly classes = new Map<Function, ClassEntry>();
   private readonly byTypeNum = new Map<number, ClassEntry>();
   private readonly identity = new Map<number, WeakRef<View>>();
-  private readonly finalizer = new FinalizationRegistry<number>((offset) => {
-    const ref = this.identity.get(offset);
-    if (ref !== undefined && ref.deref() === undefined) this.identity.delete(offset);
-  });
+  private sweepAt = 1024;
   private readonly flushDirty = new Set<CacheEntry>();
 
   constructor(
@@ -56,7 +54,7 @@ export class PoolSession implements CodecHost {
     if (memory.writePolicy === WritePolicy.WriteBack && this.cache === null) {
       this.cache = new DramCache(this.memory.cacheBytes, this.stats);
     }
-    const entry: ClassEntry = { layout, memory, proto: buildPrototype(layout, this, memory) };
+    const entry: ClassEntry = { layout, memory, make: viewFactory(buildPrototype(layout, this, memory)) };
     this.classes.set(layout.ctor, entry);
     this.byTypeNum.set(layout.typeNum, entry);
   }
@@ -82,12 +80,8 @@ export class PoolSession implements CodecHost {
   view(entry: ClassEntry, offset: number): View {
     const existing = this.identity.get(offset)?.deref();
     if (existing !== undefined && existing[STATE].layout === entry.layout) return existing;
-    const state = new ViewState(offset, entry.layout, this);
-    const view = Object.create(entry.proto) as View;
-    Object.defineProperty(view, STATE, { value: state });
-    Object.defineProperty(view, REL, { value: 0 });
-    this.identity.set(offset, new WeakRef(view));
-    this.finalizer.register(view, offset);
+    const view = entry.make(new ViewState(offset, entry.layout, this), 0);
+    this.remember(offset, view);
     return view;
   }
 
@@ -95,22 +89,27 @@ export class PoolSession implements CodecHost {
   allocatedView(entry: ClassEntry, offset: number): View {
     const state = new ViewState(offset, entry.layout, this);
     this.tx.trackAllocated(state);
-    const view = Object.create(entry.proto) as View;
-    Object.defineProperty(view, STATE, { value: state });
-    Object.defineProperty(view, REL, { value: 0 });
-    this.identity.set(offset, new WeakRef(view));
-    this.finalizer.register(view, offset);
+    const view = entry.make(state, 0);
+    this.remember(offset, view);
     if (entry.memory.writePolicy === WritePolicy.WriteBack) this.cache?.fresh(state);
     return view;
   }
 
   /** A view of an embedded struct: shares its parent's state, adds its relative offset. */
   structView(layout: TypeLayout, state: ViewState, rel: number): View {
-    const entry = this.classOf(layout.ctor, layout.name);
-    const view = Object.create(entry.proto) as View;
-    Object.defineProperty(view, STATE, { value: state });
-    Object.defineProperty(view, REL, { value: rel });
-    return view;
+    return this.classOf(layout.ctor, layout.name).make(state, rel);
+  }
+
+  /**
+   * Identity map entries are weak; dead ones are swept when the map has doubled since the last sweep,
+   * which costs less per object than a FinalizationRegistry registration.
+   */
+  private remember(offset: number, view: View): void {
+    this.identity.set(offset, new WeakRef(view));
+    if (this.identity.size > this.sweepAt) {
+      for (const [key, ref] of this.identity) if (ref.deref() === undefined) this.identity.delete(key);
+      this.sweepAt = Math.max(1024, 2 * this.identity.size);
+    }
   }
 
   /** Drops a view from the identity map (freed, or allocation rolled back). */
