@@ -4,10 +4,10 @@
  * pool's memory (see objects/accessors.ts); changes go through runTransaction().
  */
 import * as native from '@pmemts/native';
-import { PoolError, TransactionError } from '@pmemts/native';
+import { InvalidObjectError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
 import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
-import { DEAD, STATE, isView } from '../objects/view-state';
+import { DEAD, REL, STATE, isView } from '../objects/view-state';
 import { runTransaction } from '../tx/runTransaction';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, writeCatalog, type Catalog } from './catalog';
 import { PoolSession, BLOB_TYPE_NUM } from './PoolSession';
@@ -196,6 +196,39 @@ export class Pool {
     for (let offset = session.native.first(typeNum); offset !== 0; offset = session.native.next(offset, typeNum)) {
       yield session.viewAt(entry.layout, offset) as T;
     }
+  }
+
+  /** The layouts of the classes this pool session knows. */
+  layouts(): TypeLayout[] {
+    return this.live().layouts();
+  }
+
+  /** The root object, of whatever class it is, or null when none was created yet. */
+  rootObject(): object | null {
+    const offset = Number(this.live().dv.getBigUint64(this.rootOffset + RootField.userRoot, true));
+    return offset === 0 ? null : this.objectAt(offset);
+  }
+
+  /**
+   * The live object at `offset`, of the class its type number names.
+   * @throws {InvalidObjectError} when no live object starts there. @throws {TypeError} when its type number is not one of the pool's classes.
+   */
+  objectAt(offset: number): object {
+    const session = this.live();
+    if (!session.native.isObject(offset)) throw new InvalidObjectError(`offset ${offset} is not a live object of this pool`, 'INVALID_OBJECT');
+    const typeNum = session.native.typeNum(offset);
+    const layout = session.layouts().find((l) => l.typeNum === typeNum);
+    if (layout === undefined) throw new TypeError(`the object at ${offset} has type number ${typeNum}, which is none of this pool's classes`);
+    return session.viewAt(layout, offset);
+  }
+
+  /** Where `obj` lives in the pool and what it is. @throws {TypeError} when obj is not a live object of this pool. */
+  locate(obj: object): { offset: number; layout: TypeLayout } {
+    const session = this.live();
+    if (!isView(obj) || obj[STATE].session !== session) throw new TypeError('locate: expected a live object of this pool');
+    const state = obj[STATE];
+    if (state.offset === DEAD) session.deadView(state);
+    return { offset: state.offset + obj[REL], layout: state.layout };
   }
 
   /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). */

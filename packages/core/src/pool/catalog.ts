@@ -25,6 +25,7 @@ export interface CatalogField {
   scalar?: string;
   offset: number;
   size: number;
+  align: number;
   length?: number;
   maxBytes?: number;
   target?: string;
@@ -54,7 +55,7 @@ export function catalogTypeOf(layout: TypeLayout): CatalogType {
     align: layout.align,
     fingerprint: layout.fingerprint,
     fields: layout.fields.map((f) => {
-      const field: CatalogField = { name: f.name, kind: f.kind, offset: f.offset, size: f.size };
+      const field: CatalogField = { name: f.name, kind: f.kind, offset: f.offset, size: f.size, align: f.align };
       if (f.scalar !== undefined) field.scalar = f.scalar;
       if (f.length !== undefined) field.length = f.length;
       if (f.maxBytes !== undefined) field.maxBytes = f.maxBytes;
