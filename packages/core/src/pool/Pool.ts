@@ -12,6 +12,7 @@ import { runTransaction } from '../tx/runTransaction';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, writeCatalog, type Catalog } from './catalog';
 import { PoolSession, BLOB_TYPE_NUM } from './PoolSession';
 import type { PoolStats } from './stats';
+import { deepCheck, type CheckReport } from './deep-check';
 
 /** A class decorated with @Persistent. */
 export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
@@ -229,6 +230,32 @@ export class Pool {
     const state = obj[STATE];
     if (state.offset === DEAD) session.deadView(state);
     return { offset: state.offset + obj[REL], layout: state.layout };
+  }
+
+  /**
+   * The pmemts deep check: types known, fields decodable, refs and heap slots live, everything
+   * reachable from the root (leaks listed). O(objects in the pool).
+   */
+  deepCheck(onProgress?: (objectsScanned: number) => void): CheckReport {
+    return deepCheck(this.live(), this.rootOffset, onProgress);
+  }
+
+  /** Every allocation in the pool (objects, heap strings, the catalog): offset, type number, usable size. */
+  *heap(): IterableIterator<{ offset: number; typeNum: number; usableSize: number }> {
+    const native = this.live().native;
+    for (let offset = native.first(); offset !== 0; offset = native.next(offset)) {
+      yield { offset, typeNum: native.typeNum(offset), usableSize: native.usableSize(offset) };
+    }
+  }
+
+  /** Mapped size of the pool file in bytes. */
+  get size(): number {
+    return this.live().native.size;
+  }
+
+  /** The pool's uuid_lo (the tag of its PMEMoids). */
+  get uuidLo(): bigint {
+    return this.live().native.uuidLo;
   }
 
   /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). */

@@ -29,6 +29,7 @@ export function readLayoutName(file: string): string {
     throw new PoolError(`${file}: ${err.message}`, code);
   }
   try {
+    if (fs.fstatSync(fd).isDirectory()) throw new PoolError(`${file}: is a directory, not a pool file`, 'POOL_NOT_A_FILE');
     const bytes = Buffer.alloc(LAYOUT_BYTES);
     const read = fs.readSync(fd, bytes, 0, LAYOUT_BYTES, LAYOUT_OFFSET);
     const end = bytes.indexOf(0);

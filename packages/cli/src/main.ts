@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * pmemts: inspect and check pools. Every command takes --json; human output is aligned tables.
+ * Exit status: 0 fine, 1 problems found (check) or an unexpected failure, 2 usage, 3 cannot open.
+ */
+import { Command, CommanderError } from 'commander';
+import { isPmemError, PoolError, SchemaMismatchError } from '@pmemts/core';
+import { UsageError } from './errors';
+import { cellText, table, toJson } from './format';
+import { withPool } from './open';
+import { info } from './commands/info';
+import { types } from './commands/types';
+import { ls } from './commands/ls';
+import { show } from './commands/show';
+import { check, type CheckResult } from './commands/check';
+import { stats } from './commands/stats';
+import { exportObjects, importObjects } from './commands/export';
+
+interface Common {
+  json?: boolean;
+  layout?: string;
+}
+
+function print(data: unknown, json: boolean | undefined, human: () => string): void {
+  process.stdout.write((json ? toJson(data) : human()) + '\n');
+}
+
+const program = new Command()
+  .name('pmemts')
+  .description('Inspect and check pmemts pools')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const withCommon = (c: Command) => c.option('--json', 'machine-readable output').option('--layout <name>', 'libpmemobj layout name (default: read from the pool header)');
+
+withCommon(program.command('info <pool>').description('file, size, heap use, layout, mapping, uuid, catalog summary')).action((file: string, o: Common) =>
+  withPool(file, o.layout, (p) => {
+    const data = info(p);
+    print(data, o.json, () => table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
+  }),
+);
+
+withCommon(program.command('types <pool>').description('classes in the catalog with counts and fields')).action((file: string, o: Common) =>
+  withPool(file, o.layout, (p) => {
+    const data = types(p);
+    print(data, o.json, () =>
+      data
+        .map((t) => `${t.name}  #${t.typeNum}  v${t.version}  ${t.size} B  ${t.objects} objects (${t.bytes} B)\n` + table(['  field', 'type', 'offset', 'size'], t.fields.map((f) => [`  ${f.name}`, String(f.type), f.offset, f.size])))
+        .join('\n\n'),
+    );
+  }),
+);
+
+withCommon(program.command('ls <pool>').description('objects as rows of their fields').option('--type <Class>', 'only this class').option('--limit <n>', 'at most n rows')).action(
+  (file: string, o: Common & { type?: string; limit?: string }) =>
+    withPool(file, o.layout, (p) => {
+      const rows = ls(p, o);
+      print(rows, o.json, () => {
+        if (rows.length === 0) return '(no objects)';
+        const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+        return table(headers, rows.map((r) => headers.map((h) => (h in r ? cellText(r[h]) : ''))));
+      });
+    }),
+);
+
+withCommon(program.command('show <pool> <object>').description('one object (Class@offset or root), refs followed').option('--depth <n>', 'levels of refs to follow', '1')).action(
+  (file: string, target: string, o: Common & { depth?: string }) =>
+    withPool(file, o.layout, (p) => {
+      const data = show(p, target, o);
+      print(data, o.json, () => toJson(data));
+    }),
+);
+
+withCommon(program.command('check <pool>').description('pmemobj_check plus the pmemts deep check; exit 1 when problems are found')).action((file: string, o: Common) => {
+  const tty = !o.json && process.stderr.isTTY;
+  const result: CheckResult = check(file, o.layout, (n) => tty && process.stderr.write(`\rscanned ${n} objects`));
+  if (tty) process.stderr.write('\r\x1b[K');
+  print(result, o.json, () => {
+    const head = `${result.consistent ? 'consistent' : `${result.problems.length} problem(s)`}: ${result.objects} allocations, ${result.reachable} reachable; pmemobj_check ${result.pmemobjCheck.consistent ? 'ok' : 'FAILED'}`;
+    return result.problems.length === 0 ? head : `${head}\n${table(['kind', 'object', 'field', 'problem'], result.problems.map((q) => [q.kind, q.object, q.field ?? '', q.message]))}`;
+  });
+  if (!result.consistent) process.exitCode = 1;
+});
+
+withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) =>
+  withPool(file, o.layout, (p) => {
+    const data = stats(p);
+    print(data, o.json, () =>
+      [
+        `pool ${data.poolBytes} B, allocated ${data.allocatedBytes} B, internal fragmentation ${(data.internalFragmentation * 100).toFixed(1)}%`,
+        table(['class', 'objects', 'usable B', 'payload B'], data.byClass.map((c) => [c.name, c.objects, c.usableBytes, c.payloadBytes])),
+        table(['size ≤', 'objects'], data.bySize.map((s) => [s.upTo, s.objects])),
+      ].join('\n\n'),
+    );
+  }),
+);
+
+withCommon(program.command('export <pool>').description('objects as JSON').option('--type <Class>', 'only this class')).action((file: string, o: Common & { type?: string }) =>
+  withPool(file, o.layout, (p) => {
+    process.stdout.write(toJson(exportObjects(p, o)) + '\n');
+  }),
+);
+
+withCommon(program.command('import <pool> <json>').description('create the objects of an export inside one transaction')).action((file: string, json: string, o: Common) => {
+  const data = importObjects(file, json, o.layout);
+  print(data, o.json, () => `imported ${data.imported} objects`);
+});
+
+function fail(message: string, status: number): void {
+  process.stderr.write(`pmemts: ${message}\n`);
+  process.exitCode = status;
+}
+
+try {
+  program.parse(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    fail(error.message, 2);
+  } else if (error instanceof SchemaMismatchError || error instanceof PoolError) {
+    fail((error as Error).message.split('\n').join('\n  '), 3);
+  } else if (isPmemError(error)) {
+    fail((error as Error).message, 1);
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The pmemts deep check of an open pool: every heap object has a known type and decodes; every ref
+ * points at a live object of its class; every heap slot at a live blob; and everything is reachable
+ * from the root record (what is not is a leak).
+ */
+import { BLOB_TYPE_NUM, type PoolSession } from './PoolSession';
+import { CATALOG_TYPE_NUM, RootField } from './catalog';
+import type { FieldLayout, TypeLayout } from '../layout';
+
+export interface CheckProblem {
+  readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-slot' | 'leak';
+  /** `Class@offset` (or `type#n@offset` for unknown types). */
+  readonly object: string;
+  readonly field?: string;
+  readonly message: string;
+}
+
+export interface CheckReport {
+  readonly objects: number;
+  readonly reachable: number;
+  readonly byType: Record<string, number>;
+  readonly problems: CheckProblem[];
+}
+
+export function deepCheck(session: PoolSession, rootRecord: number, onProgress?: (done: number) => void): CheckReport {
+  const native = session.native;
+  const layouts = new Map(session.layouts().map((l) => [l.typeNum, l]));
+  const problems: CheckProblem[] = [];
+  const heap = new Map<number, number>(); // offset -> type number
+  const byType: Record<string, number> = {};
+  for (let off = native.first(); off !== 0; off = native.next(off)) {
+    const typeNum = native.typeNum(off);
+    heap.set(off, typeNum);
+    const name = typeNum === BLOB_TYPE_NUM ? '(heap string/bytes)' : typeNum === CATALOG_TYPE_NUM ? '(schema catalog)' : layouts.get(typeNum)?.name ?? `type#${typeNum}`;
+    byType[name] = (byType[name] ?? 0) + 1;
+    if (heap.size % 1000 === 0) onProgress?.(heap.size);
+  }
+  const dv = session.dv;
+  const u64 = (at: number) => Number(dv.getBigUint64(at, true));
+  const name = (off: number) => `${layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
+
+  const reached = new Set<number>();
+  const queue: number[] = [];
+  const reach = (off: number) => {
+    if (off !== 0 && heap.has(off) && !reached.has(off)) {
+      reached.add(off);
+      queue.push(off);
+    }
+  };
+  reach(u64(rootRecord + RootField.catalogOff));
+  reach(u64(rootRecord + RootField.userRoot));
+
+  for (const [off, typeNum] of heap) {
+    if (typeNum === BLOB_TYPE_NUM || typeNum === CATALOG_TYPE_NUM) continue;
+    const layout = layouts.get(typeNum);
+    if (layout === undefined) {
+      problems.push({ kind: 'unknown-type', object: name(off), message: `type number ${typeNum} is not in the schema catalog` });
+      continue;
+    }
+    if (native.usableSize(off) < layout.size) {
+      problems.push({ kind: 'undersized', object: name(off), message: `allocation of ${native.usableSize(off)} bytes is smaller than ${layout.name} (${layout.size})` });
+      continue;
+    }
+    const view = session.viewAt(layout, off) as Record<string, unknown>;
+    for (const field of layout.fields) {
+      try {
+        void view[field.name];
+      } catch (error) {
+        problems.push({ kind: 'bad-field', object: name(off), field: field.name, message: (error as Error).message });
+      }
+    }
+  }
+
+  // Follow refs and heap slots from the roots, straight from the bytes.
+  const visitFields = (base: number, layout: TypeLayout, from: number) => {
+    for (const field of layout.fields) visitField(base + field.offset, field, from);
+  };
+  const visitField = (at: number, field: FieldLayout, from: number) => {
+    if (field.kind === 'ref') reach(u64(at + 8));
+    else if (field.kind === 'struct') visitFields(at, field.struct!, from);
+    else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
+      const blob = u64(at);
+      if (blob === 0) return;
+      if (heap.get(blob) !== BLOB_TYPE_NUM) {
+        problems.push({ kind: 'dangling-slot', object: name(from), field: field.name, message: `heap slot points at ${blob}, which is not a live blob` });
+      } else reach(blob);
+    }
+  };
+  while (queue.length > 0) {
+    const off = queue.pop()!;
+    const layout = layouts.get(heap.get(off)!);
+    if (layout && native.usableSize(off) >= layout.size) visitFields(off, layout, off);
+  }
+  for (const off of heap.keys()) {
+    if (!reached.has(off)) problems.push({ kind: 'leak', object: name(off), message: 'not reachable from the root' });
+  }
+  return { objects: heap.size, reachable: reached.size, byType, problems };
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Pool, runTransaction } from '@pmemts/core';
+import { Account, Bank, BANK_TYPES, openBank, accountsOf, transfer } from '../../packages/examples/src';
+import { tempDir } from '../core/fixtures';
+
+const tmp = tempDir('cli');
+afterAll(() => tmp.cleanup());
+const CLI = path.resolve(__dirname, '../../packages/cli/dist/main.js');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+function bankPool(name: string): string {
+  const file = tmp.file(name);
+  const { pool, bank } = openBank(file, 4);
+  const accounts = accountsOf(bank);
+  for (let i = 0; i < 10; i++) transfer(pool, bank, accounts[i % 4], accounts[(i + 1) % 4], 5n);
+  pool.close();
+  return file;
+}
+
+const good = bankPool('good');
+
+test('info, types, ls, show and stats, in human and JSON form', () => {
+  const info = cli('info', good, '--json');
+  expect(info.status).toBe(0);
+  expect(info.json()).toMatchObject({ layout: 'pmemts-bank', types: 3, size: 32 * 1024 * 1024 });
+  expect(cli('info', good).out).toMatch(/layout\s+pmemts-bank/);
+
+  const types = cli('types', good, '--json').json();
+  expect(types.find((t: { name: string }) => t.name === 'Transfer').objects).toBe(10);
+  expect(cli('types', good).out).toMatch(/Account\s+#\d+\s+v1/);
+
+  const rows = cli('ls', good, '--type', 'Account', '--json').json();
+  expect(rows).toHaveLength(4);
+  expect(rows[0].object).toMatch(/^Account@\d+$/);
+  expect(cli('ls', good, '--type', 'Transfer', '--limit', '2', '--json').json()).toHaveLength(2);
+  expect(cli('ls', good, '--limit', '3').out.trim().split('\n')).toHaveLength(4); // header + 3 rows
+
+  const root = cli('show', good, 'root', '--depth', '2', '--json').json();
+  expect(root.object).toMatch(/^Bank@/);
+  expect(root.accountCount).toBe(4);
+  expect(root.firstAccount.owner).toBe('account-0');
+  expect(typeof root.firstAccount.next).toBe('object');
+  const account = cli('show', good, root.firstAccount.object, '--json').json();
+  expect(account.owner).toBe('account-0');
+
+  const stats = cli('stats', good, '--json').json();
+  expect(stats.byClass.find((c: { name: string }) => c.name === 'Transfer').objects).toBe(10);
+  expect(cli('stats', good).out).toMatch(/fragmentation/);
+});
+
+test('check passes a healthy pool, and pmempool reads it too', () => {
+  const r = cli('check', good, '--json');
+  expect(r.status).toBe(0);
+  expect(r.json()).toMatchObject({ consistent: true, problems: [] });
+  expect(cli('check', good).out).toMatch(/^consistent/);
+  expect(spawnSync('pmempool', ['check', good]).status).toBe(0);
+  const info = spawnSync('pmempool', ['info', good], { encoding: 'utf8' });
+  expect(info.status).toBe(0);
+  expect(info.stdout).toMatch(/pmemts-bank/);
+});
+
+test('check reports a leak and a dangling ref, exit 1', () => {
+  const file = tmp.file('broken');
+  const { pool, bank } = openBank(file, 2);
+  runTransaction(pool, () => {
+    pool.create(Account, { owner: 'orphan' }); // reachable from nothing: a leak
+  });
+  const victim = bank.firstAccount!.next!;
+  pool.free(victim); // the first account still points at it: a dangling ref
+  pool.close();
+  const r = cli('check', file, '--json');
+  expect(r.status).toBe(1);
+  const kinds = r.json().problems.map((p: { kind: string; field?: string }) => `${p.kind}:${p.field ?? ''}`);
+  expect(kinds).toContain('leak:');
+  expect(kinds).toContain('bad-field:next');
+  expect(cli('check', file).out).toMatch(/problem\(s\)/);
+});
+
+test('export and import round-trip objects inside one transaction', () => {
+  const out = cli('export', good, '--type', 'Account');
+  expect(out.status).toBe(0);
+  const json = path.join(path.dirname(good), 'accounts.json');
+  fs.writeFileSync(json, out.out);
+  const target = tmp.file('import');
+  Pool.create(target, { layout: 'pmemts-bank', types: BANK_TYPES }).close();
+  const r = cli('import', target, json, '--json');
+  expect(r.json()).toEqual({ imported: 4 });
+  const pool = Pool.open(target, { layout: 'pmemts-bank', types: BANK_TYPES });
+  const owners = [...pool.objects(Account)].map((a) => a.owner).sort();
+  expect(owners).toEqual(['account-0', 'account-1', 'account-2', 'account-3']);
+  expect([...pool.objects(Account)].every((a) => a.next === null || a.next instanceof Account)).toBe(true);
+  pool.close();
+  fs.writeFileSync(json, '{"nope": 1}');
+  expect(cli('import', target, json).status).toBe(2);
+});
+
+test('errors are one line with the right exit status, never a stack trace', () => {
+  const cases: [string[], number, RegExp][] = [
+    [['info', path.join(path.dirname(good), 'missing.pool')], 3, /no such file|ENOENT/],
+    [['info', path.dirname(good)], 3, /directory|EISDIR/],
+    [['ls', good, '--type', 'Nope'], 2, /no class Nope/],
+    [['ls', good, '--limit', '-1'], 2, /--limit/],
+    [['show', good, 'Account@12'], 1, /not a live object/],
+    [['show', good, 'garbage'], 2, /Class@offset/],
+    [['info', good, '--layout', 'wrong'], 3, /layout/],
+    [['frobnicate'], 2, /unknown command/],
+  ];
+  for (const [args, status, message] of cases) {
+    const r = cli(...args);
+    expect({ args, status: r.status }).toEqual({ args, status });
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  }
+  const notPool = path.join(path.dirname(good), 'text.pool');
+  fs.writeFileSync(notPool, 'hello');
+  expect(cli('check', notPool).status).toBe(3);
+  const held = Pool.open(good, { layout: 'pmemts-bank', types: BANK_TYPES });
+  const locked = cli('info', good);
+  expect(locked.status).toBe(3);
+  expect(locked.err).toMatch(/already open|locked/);
+  held.close();
+  void Bank;
+});
