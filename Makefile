@@ -35,6 +35,7 @@ $(NATIVE_NODE): $(NATIVE_SRC) node_modules/.package-lock.json
 
 $(STAMPS)/tsc: $(TS_SRC) $(NATIVE_NODE) tsconfig.base.json tsconfig.json
 	npx tsc -b
+	@chmod +x packages/cli/dist/main.js
 	@touch $@
 
 deps: $(STAMPS)/pmdk node_modules/.package-lock.json
