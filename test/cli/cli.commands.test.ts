@@ -28,7 +28,7 @@ const good = bankPool('good');
 test('info, types, ls, show and stats, in human and JSON form', () => {
   const info = cli('info', good, '--json');
   expect(info.status).toBe(0);
-  expect(info.json()).toMatchObject({ layout: 'pmemts-bank', types: 3, size: 32 * 1024 * 1024 });
+  expect(info.json()).toMatchObject({ layout: 'pmemts-bank', types: 3, size: 32 * 1024 * 1024, lastShutdown: 'clean' });
   expect(cli('info', good).out).toMatch(/layout\s+pmemts-bank/);
 
   const types = cli('types', good, '--json').json();

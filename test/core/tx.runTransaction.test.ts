@@ -127,3 +127,19 @@ test('stats count commits, aborts and snapshots', () => {
   expect(after.snapshotBytes - before.snapshotBytes).toBe(16);
   pool.close();
 });
+
+test('a session that ends without close() is reported at the next open', async () => {
+  const file = tmp.file('shutdown');
+  const pool = Pool.create(file, { types });
+  expect(pool.lastShutdownClean).toBe(true);
+  pool.close();
+  const again = Pool.open(file, { types });
+  expect(again.lastShutdownClean).toBe(true);
+  again.close();
+  const script = `const { core, Counter, Point } = require(${JSON.stringify(__dirname + '/child-fixture.js')});
+    core.Pool.open(${JSON.stringify(file)}, { types: [Point, Counter] }); process.kill(process.pid, 'SIGKILL');`;
+  spawnSync(process.execPath, ['-e', script]);
+  const afterCrash = Pool.open(file, { types });
+  expect(afterCrash.lastShutdownClean).toBe(false);
+  afterCrash.close();
+});

@@ -16,6 +16,7 @@ export function info({ pool, catalog, layout, file }: Inspected) {
     isPmem: pool.isPmem,
     uuidLo: `0x${pool.uuidLo.toString(16)}`,
     libpmemobj: native.version.text,
+    lastShutdown: pool.lastShutdownClean ? 'clean' : 'not clean (the last session ended without close)',
     allocations: objects,
     usedBytes: used,
     types: catalog.types.length,

@@ -43,6 +43,8 @@ const SESSION = Symbol('pmemts.session');
 export class Pool {
   private readonly [SESSION]: PoolSession;
   private readonly rootOffset: number;
+  /** False when the previous session of this pool ended without close() (a crash, or a pool never closed). */
+  lastShutdownClean = true;
 
   private constructor(session: PoolSession, rootOffset: number) {
     this[SESSION] = session;
@@ -94,6 +96,8 @@ export class Pool {
       if (catalog === null || layouts.some((l) => !known.has(l.name))) {
         runTransaction(pool, () => writeCatalog(session, rootOffset, catalog, layouts));
       }
+      pool.lastShutdownClean = session.dv.getUint32(rootOffset + RootField.openFlag, true) === 0;
+      pool.setOpenFlag(1);
       return pool;
     } catch (error) {
       if (!handle.closed) handle.close();
@@ -276,7 +280,16 @@ export class Pool {
   close(): void {
     const session = this.live();
     if (session.tx.active) throw new TransactionError('close: cannot close a pool inside its transaction', 'TX_OPEN');
+    session.flush(true);
+    this.setOpenFlag(0);
     session.close();
+  }
+
+  /** An aligned 4-byte store is failure-atomic, so the flag needs no transaction, only a persist. */
+  private setOpenFlag(value: 0 | 1): void {
+    const session = this[SESSION];
+    session.dv.setUint32(this.rootOffset + RootField.openFlag, value, true);
+    session.native.persist(this.rootOffset + RootField.openFlag, 4);
   }
 
   /** @internal */

@@ -4,8 +4,10 @@
  * compares the classes in code against it field by field; new classes are added transactionally.
  *
  * Root record (the libpmemobj root object, 48 bytes, little-endian):
- *   u64 magic "PMEMTS01" | u32 format | u32 reserved | u64 catalog offset | u64 catalog length |
+ *   u64 magic "PMEMTS01" | u32 format | u32 open flag | u64 catalog offset | u64 catalog length |
  *   u64 user root offset | u64 user root type number
+ * The open flag is 1 while a process has the pool open; finding it set at open means the previous
+ * session ended without close() (a crash, or a pool dropped unclosed).
  */
 import { PoolCorruptError } from '@pmemts/native';
 import { SchemaMismatchError, type SchemaDifference } from '../errors';
@@ -17,7 +19,7 @@ export const CATALOG_TYPE_NUM = 0x7fffff00;
 const MAGIC = 0x313053544d454d50n; // "PMEMTS01" read as little-endian u64
 const FORMAT = 1;
 
-export const RootField = { magic: 0, format: 8, catalogOff: 16, catalogLen: 24, userRoot: 32, userRootType: 40 } as const;
+export const RootField = { magic: 0, format: 8, openFlag: 12, catalogOff: 16, catalogLen: 24, userRoot: 32, userRootType: 40 } as const;
 
 export interface CatalogField {
   name: string;
