@@ -61,3 +61,11 @@ test('a class memory setting overrides the pool default', () => {
   }
   expect(() => Pool.create(tmp.file('bad'), { types: [Bad] })).toThrow(/Bad\)\.memory\.writePolicy/);
 });
+
+test('cacheBytes is a pool setting, refused on a class', () => {
+  @Persistent({ name: 'Budgeted', memory: { writePolicy: WritePolicy.WriteBack, cacheBytes: 1024 } })
+  class Budgeted {
+    @Field('u8') x!: number;
+  }
+  expect(() => Pool.create(tmp.file('budget'), { types: [Budgeted] })).toThrow(/cacheBytes.*pool/);
+});

@@ -50,6 +50,9 @@ export class PoolSession implements CodecHost {
 
   /** Registers a resolved class layout with its class-level memory settings. */
   register(layout: TypeLayout, classMemory: HybridMemoryConfig | undefined): void {
+    if (classMemory?.cacheBytes !== undefined) {
+      throw new TypeError(`@Persistent(${layout.name}).memory.cacheBytes: the DRAM tier and its budget belong to the pool; set cacheBytes in the pool's memory option`);
+    }
     const memory = resolveMemoryConfig(classMemory, this.memory, `@Persistent(${layout.name}).memory`);
     if (memory.writePolicy === WritePolicy.WriteBack && this.cache === null) {
       this.cache = new DramCache(this.memory.cacheBytes, this.stats);
