@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "pmemts_native",
-      "sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/util/errors.cpp", "src/util/args.cpp"],
+      "sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/util/errors.cpp", "src/util/args.cpp", "src/util/failpoints.cpp"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "src"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],

@@ -8,6 +8,7 @@
 #include "objects/pool.hpp"
 #include "util/args.hpp"
 #include "util/errors.hpp"
+#include "util/failpoints.hpp"
 
 namespace pmemts {
 namespace {
@@ -76,12 +77,33 @@ Napi::Value JS_version(const Napi::CallbackInfo& info) {
   return v;
 }
 
+// setFailpoint(kind, nth, sticky) / setFailpoint() to clear. Test-only.
+Napi::Value JS_setFailpoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() == 0 || info[0].IsUndefined()) {
+    ClearFailpoints();
+    return env.Undefined();
+  }
+  std::string kind;
+  uint64_t nth;
+  if (!ReadString(info, 0, "kind", kind) || !ReadUint(info, 1, "nth", nth)) return env.Undefined();
+  static const char* const kinds[] = {"begin", "addRange", "alloc", "free", "copy"};
+  for (int i = 0; i < static_cast<int>(Failpoint::Count); i++) {
+    if (kind == kinds[i]) {
+      ArmFailpoint(static_cast<Failpoint>(i), nth, info[2].ToBoolean().Value());
+      return env.Undefined();
+    }
+  }
+  return ThrowTypeError(env, "kind must be one of begin, addRange, alloc, free, copy");
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Pool::Define(env);
   exports.Set("init", Napi::Function::New<JS_init>(env, "init"));
   exports.Set("create", Napi::Function::New<JS_create>(env, "create"));
   exports.Set("open", Napi::Function::New<JS_open>(env, "open"));
   exports.Set("version", Napi::Function::New<JS_version>(env, "version"));
+  exports.Set("setFailpoint", Napi::Function::New<JS_setFailpoint>(env, "setFailpoint"));
   return exports;
 }
 

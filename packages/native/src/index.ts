@@ -168,10 +168,26 @@ interface Addon {
   create(path: string, layout: string, size: number, mode: number): NativePool;
   open(path: string, layout: string): NativePool;
   version(): { major: number; minor: number; text: string };
+  setFailpoint(kind?: FailpointKind, nth?: number, sticky?: boolean): void;
 }
 
 const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'pmemts_native.node'));
 addon.init({ ...errorClasses, TypeError });
+
+/** Operations a failpoint can make fail ('copy' is the snapshot-and-copy of txWriteBatch/runBatch). */
+export type FailpointKind = 'begin' | 'addRange' | 'alloc' | 'free' | 'copy';
+
+/**
+ * Test-only: make the `nth` call (from now, 1-based) of `kind` fail the way libpmemobj reports a
+ * failure (ENOMEM), once or, with `sticky`, every call from then on. Without arguments, disarms all.
+ * Affects every pool of the process.
+ */
+export function setFailpoint(kind?: FailpointKind, nth?: number, sticky = false): void {
+  if (kind === undefined) return addon.setFailpoint();
+  requireSize('nth', nth);
+  if ((nth as number) < 1) throw new TypeError('nth must be at least 1');
+  addon.setFailpoint(kind, nth, sticky);
+}
 
 /** Path of the probe executable (opens or checks a pool in a child process). */
 export const PROBE_PATH = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');

@@ -8,6 +8,7 @@
 #include "util/addon-data.hpp"
 #include "util/args.hpp"
 #include "util/errors.hpp"
+#include "util/failpoints.hpp"
 
 namespace pmemts {
 namespace {
@@ -279,6 +280,9 @@ Napi::Value Pool::JS_txBegin(const Napi::CallbackInfo& info) {
   if (txOwner == this && pmemobj_tx_stage() != TX_STAGE_WORK) {
     return ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", "txBegin: the open transaction was already committed or aborted; end it first");
   }
+  if (FailpointHit(Failpoint::Begin)) {
+    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_begin: failpoint", ENOMEM);
+  }
   // No jmp_buf: libpmemobj never longjmps across V8 frames; failures come back as return codes.
   if (pmemobj_tx_begin(pop_, nullptr, TX_PARAM_NONE) != 0) {
     int err = errno;
@@ -302,6 +306,9 @@ Napi::Value Pool::JS_txAddRange(const Napi::CallbackInfo& info) {
   if ((flags & ~kXAddFlags) != 0) return ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
   if (length == 0) return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAddRange: length must be positive");
   if (!RequireTxWork(env, "txAddRange")) return env.Undefined();
+  if (FailpointHit(Failpoint::AddRange)) {
+    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xadd_range: failpoint", ENOMEM);
+  }
   if (pmemobj_tx_xadd_range_direct(Base() + offset, length, flags) != 0) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
@@ -321,6 +328,9 @@ Napi::Value Pool::JS_txAlloc(const Napi::CallbackInfo& info) {
     return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAlloc: size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
   }
   if (!RequireTxWork(env, "txAlloc")) return env.Undefined();
+  if (FailpointHit(Failpoint::Alloc)) {
+    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xalloc: failpoint", ENOMEM);
+  }
   PMEMoid oid = pmemobj_tx_xalloc(size, typeNum, flags);
   if (OID_IS_NULL(oid)) {
     int err = errno;
@@ -364,6 +374,9 @@ Napi::Value Pool::JS_txFree(const Napi::CallbackInfo& info) {
   if (offset == pmemobj_root(pop_, 0).off) {
     return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txFree: the root object cannot be freed");
   }
+  if (FailpointHit(Failpoint::Free)) {
+    return ThrowError(env, ErrorKind::Transaction, "TX_FAILED", "pmemobj_tx_free: failpoint", ENOMEM);
+  }
   if (pmemobj_tx_free(Oid(offset)) != 0) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_free", err);
@@ -395,6 +408,7 @@ bool Pool::ValidateBatch(Napi::Env env, const double* ranges, size_t count, size
 
 int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags) {
   // Snapshot every range first, then copy: a failed snapshot leaves the pool untouched.
+  if (FailpointHit(Failpoint::Copy)) return ENOMEM;
   for (size_t i = 0; i < count; i++) {
     uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
     if (pmemobj_tx_xadd_range_direct(Base() + dst, len, flags) != 0) return errno != 0 ? errno : EINVAL;
