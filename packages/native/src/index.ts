@@ -12,7 +12,7 @@ import { probePool } from './probe';
 import { requireString, requireSize, requireMode } from './validate';
 
 export * from './errors';
-export { probePool } from './probe';
+export { probePool, PROBE_TIMEOUT_MS } from './probe';
 export type { ProbeResult, ProbeMode } from './probe';
 
 /** Stages of a libpmemobj transaction (enum pobj_tx_stage). */
@@ -156,8 +156,11 @@ export interface NativePool {
 export interface OpenOptions {
   /**
    * Open the pool in a child process first, so a corrupted pool that would crash libpmemobj
-   * (SIGSEGV inside pmemobj_open) kills the child, not this process. Costs one process spawn and one
-   * extra open. 'walk' also visits every object header. `false` trusts the file.
+   * (SIGSEGV inside pmemobj_open) kills the child, not this process; a child that takes longer than
+   * PROBE_TIMEOUT_MS (a corrupted heap can make libpmemobj loop) is killed too. Costs one process
+   * spawn and one extra open. 'walk' also walks every object of the heap, which is what a heap
+   * iteration (objects(), isObject, free) does in-process later: use it for untrusted files.
+   * `false` trusts the file.
    * @defaultValue 'open'
    */
   probe?: 'open' | 'walk' | false;

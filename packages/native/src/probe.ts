@@ -19,9 +19,18 @@ export interface ProbeResult {
   throwIfFailed(): void;
 }
 
+/** How long the probe may take before the pool is declared corrupt (a corrupted heap can make libpmemobj loop forever). */
+export const PROBE_TIMEOUT_MS = 60_000;
+
 /** Run the probe on `file`. Synchronous: it blocks for one process spawn plus one open (or check). */
-export function probePool(file: string, layout: string, mode: ProbeMode): ProbeResult {
-  const child = spawnSync(PROBE, [mode, file, layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+export function probePool(file: string, layout: string, mode: ProbeMode, timeoutMs = PROBE_TIMEOUT_MS): ProbeResult {
+  const child = spawnSync(PROBE, [mode, file, layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    const text = `libpmemobj did not finish ${mode === 'check' ? 'checking' : 'opening'} ${file} within ${timeoutMs} ms: the pool is corrupt`;
+    return result('crashed', 0, text, () => {
+      throw new PoolCorruptError(text, 'POOL_HUNG');
+    });
+  }
   if (child.error) {
     throw new PoolError(`cannot run the pool probe ${PROBE}: ${child.error.message}`, 'PROBE_UNAVAILABLE');
   }

@@ -41,7 +41,7 @@ export function readLayoutName(file: string): string {
 }
 
 /** The schema catalog of a pool file (opens and closes it). */
-export function readPoolCatalog(file: string, layout: string, probe: 'open' | 'walk' | false = 'open'): Catalog {
+export function readPoolCatalog(file: string, layout: string, probe: 'open' | 'walk' | false = 'walk'): Catalog {
   const handle = native.open(file, layout, { probe });
   try {
     if (handle.rootSize() < ROOT_RECORD_SIZE) {
@@ -112,13 +112,14 @@ function decorateField(
 }
 
 /**
- * Opens a pool for inspection: layout from the header, classes from the catalog.
+ * Opens a pool for inspection: layout from the header, classes from the catalog. The probe walks the
+ * whole heap by default: tools walk it in-process too, and a corrupted heap can crash or hang the walk.
  * libpmemobj has no read-only open: this maps the pool read-write and may run its recovery, but
  * pmemts itself changes nothing.
  */
 export function openForInspection(file: string, options: { layout?: string; probe?: 'open' | 'walk' | false } = {}): { pool: Pool; catalog: Catalog; layout: string } {
   const layout = options.layout ?? readLayoutName(file);
-  const catalog = readPoolCatalog(file, layout, options.probe ?? 'open');
+  const catalog = readPoolCatalog(file, layout, options.probe ?? 'walk');
   const pool = Pool.open(file, { layout, types: classesFromCatalog(catalog), probe: false });
   return { pool, catalog, layout };
 }

@@ -1,0 +1,68 @@
+/**
+ * Corrupt and hostile pools: seeded mutations of a real bank pool (header, lanes, heap, catalog and
+ * object bytes: flips, zeroed and random regions, truncation, extension). Each is opened the way the
+ * library does with probe: 'walk'; a crash or hang inside pmemobj_open or the heap walk is what the probe
+ * child isolates in production (counted),
+ * and anything else must be a typed error or a consistent open whose deep check reports problems
+ * instead of crashing. A crash after a successful open, or an untyped error, is a violation.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { openBank, accountsOf, transfer } from '../../packages/examples/src';
+import { tempDir } from '../core/fixtures';
+
+const MUTATIONS = Number(process.env.PMEMTS_FUZZ_MUTATIONS ?? (process.env.PMEMTS_TORTURE ? 100_000 : 10_000));
+const BATCH = 1000;
+const BATCH_TIMEOUT_MS = 300_000; // a backstop: the worker's own watchdog ends a hang within ~2 s
+const tmp = tempDir('fuzz');
+afterAll(() => tmp.cleanup());
+
+test(`${MUTATIONS} corrupted pools never crash the caller`, () => {
+  const pristine = tmp.file('pristine');
+  const { pool, bank } = openBank(pristine, 6, { size: 8 * 1024 * 1024 });
+  const accounts = accountsOf(bank);
+  for (let i = 0; i < 40; i++) transfer(pool, bank, accounts[i % 6], accounts[(i + 1) % 6], 1n);
+  pool.close();
+  const work = path.join('/dev/shm', `pmemts-fuzz-${process.pid}.pool`);
+  const counts = { rejected: 0, isolatedCrashes: 0, isolatedHangs: 0, consistent: 0, problemsReported: 0 };
+  const violations: string[] = [];
+  let next = 0;
+  while (next < MUTATIONS) {
+    // Batches with a deadline: a corrupted heap can make libpmemobj loop forever, not only crash.
+    const end = Math.min(MUTATIONS, next + BATCH);
+    const child = spawnSync(process.execPath, [path.join(__dirname, 'mutate-worker.js'), pristine, work, String(next), String(end), '20261122'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, PMEM_IS_PMEM_FORCE: '1' },
+      timeout: BATCH_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
+    let last = { step: 'none', i: next - 1 };
+    for (const line of child.stdout.split('\n')) {
+      const [step, index, outcome] = line.split(' ');
+      if (!step) continue;
+      last = { step, i: Number(index) };
+      if (step !== 'result') continue;
+      if (outcome.startsWith('rejected:')) {
+        if (outcome.endsWith(':untyped')) violations.push(`#${index}: untyped error`);
+        else counts.rejected++;
+      } else if (outcome === 'consistent') counts.consistent++;
+      else if (outcome.startsWith('problems:')) counts.problemsReported++;
+      else violations.push(`#${index}: ${line}`);
+    }
+    if (child.status === 0) {
+      next = end;
+      continue;
+    }
+    // The worker died or hung: inside the open and walk the probe would have taken it; after, nothing would.
+    const how = child.signal === 'SIGKILL' ? 'hung' : `died (${child.signal ?? child.status})`;
+    if (last.step === 'open') counts[how === 'hung' ? 'isolatedHangs' : 'isolatedCrashes']++;
+    else violations.push(`#${last.i}: worker ${how} after "${last.step}": ${child.stderr.split('\n').slice(0, 3).join(' ')}`);
+    next = last.i + 1;
+  }
+  spawnSync('rm', ['-f', work]);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0) + violations.length;
+  console.log(`corrupt pools: ${MUTATIONS} mutations: ${JSON.stringify(counts)}, ${violations.length} violations`);
+  expect(violations).toEqual([]);
+  expect(total).toBe(MUTATIONS);
+}, 1_800_000);
