@@ -1,105 +1,133 @@
 import 'reflect-metadata';
-import { LayoutDefinitionError } from './errors';
-import { recordedLayoutFor } from './metadata';
-import { isAlignment } from './Persistent';
-import { SCALAR_TYPES, type FieldOptions, type FieldSpec, type FieldType, type ScalarType } from './types';
+import { classThunk, getRecordedLayout, isAlignment, propertySite, recordField, SCALAR_TYPES, type PropertySite } from './metadata';
+import type { FieldOptions, FieldSpec, FieldType, ScalarType } from './types';
+
+/** The keys each object form takes, so a misspelt option (`maxbytes`) is an error, not a silent default. */
+const FORM_KEYS = {
+  scalar: ['type', 'align'],
+  string: ['type', 'maxBytes', 'align'],
+  heapString: ['type', 'align'],
+  heapBytes: ['type', 'align'],
+  bytes: ['type', 'length', 'align'],
+  array: ['type', 'of', 'length', 'align'],
+  struct: ['type', 'of', 'align'],
+} as const satisfies Record<string, readonly string[]>;
+
+type Form = keyof typeof FORM_KEYS;
 
 /**
- * Declares a persistent field. Without a type it is inferred from TypeScript's `design:type` where that
- * is unambiguous (number → f64, boolean → bool, Date → timestamp, bigint → i64); everything else is
- * given explicitly, so projects without emitDecoratorMetadata work too.
- * @throws {LayoutDefinitionError} when the type is missing, ambiguous or malformed; the message names the fix.
+ * Declares a persistent field; fields are laid out in declaration order.
+ *
+ * Without `type`, the type comes from TypeScript's `design:type` where that is unambiguous:
+ * number → `'f64'`, boolean → `'bool'`, Date → `'timestamp'`, bigint → `'i64'`. Everything else
+ * (strings, arrays, bytes, embedded structs, other integer widths) is given explicitly, and every
+ * type can be, so a project without `emitDecoratorMetadata` works too.
+ *
+ * @param type - a scalar name (`'u32'`) or an object form (`{ type: 'string', maxBytes: 64 }`).
+ * @param options - per-field options; with an object form they may be given inline instead.
+ * @throws {LayoutDefinitionError} when the type is missing, ambiguous or malformed, or the decorated
+ * member is static, a method or an accessor; the message names the class, the property and the fix.
+ * @example
+ * ```ts
+ * @Persistent()
+ * class Account {
+ *   @Field('u64') id!: bigint;
+ *   @Field({ type: 'string', maxBytes: 64 }) owner!: string;
+ *   @Field() balance!: number; // f64, from design:type
+ *   @Field('u32', { align: 64 }) hot!: number; // on its own cache line
+ * }
+ * ```
  */
 export function Field(type?: FieldType, options?: FieldOptions): PropertyDecorator {
-  return (target, key, descriptor?: PropertyDescriptor) => {
-    const { property, fail } = site(target, key, '@Field');
-    if (descriptor !== undefined && typeof descriptor.value === 'function') fail('@Field cannot decorate a method');
-    const spec = type === undefined ? inferSpec(target, key, fail) : explicitSpec(type, fail);
-    const align = options?.align ?? (typeof type === 'object' ? type.align : undefined);
+  return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
+    const site = propertySite(target, key, descriptor, '@Field');
+    const spec = type === undefined ? inferredSpec(site, target, key) : explicitSpec(site, type);
+    const inline = typeof type === 'object' && type !== null ? type.align : undefined;
+    if (inline !== undefined && options?.align !== undefined && inline !== options.align) {
+      site.fail(`align is given twice (${inline} and ${options.align}); give it once`);
+    }
+    const align = options?.align ?? inline;
     if (align !== undefined) {
-      if (!isAlignment(align)) fail(`align must be a power of two between 1 and 4096, got ${String(align)}`);
+      if (!isAlignment(align)) site.fail(`align must be a power of two from 1 to 4096 (64 = a cache line), got ${String(align)}`);
       spec.align = align;
     }
-    record(target, property, spec, fail);
+    recordField(site, spec);
   };
 }
 
-/** Resolves where a property decorator was applied; static members are refused. */
-export function site(target: object, key: string | symbol, decorator: string) {
-  const isStatic = typeof target === 'function';
-  const ctor = (isStatic ? target : target.constructor) as Function;
-  const className = ctor?.name || '(anonymous class)';
-  const property = String(key);
-  const fail = (message: string): never => {
-    throw new LayoutDefinitionError(className, property, message);
-  };
-  if (typeof key === 'symbol') fail(`${decorator} needs a string property name`);
-  if (isStatic) fail(`${decorator} cannot decorate a static member`);
-  return { className, property, fail };
-}
-
-export function record(target: object, property: string, spec: FieldSpec, fail: (m: string) => never): void {
-  const layout = recordedLayoutFor(target.constructor);
-  if (layout.fields.some((f) => f.name === property)) fail('is declared twice');
-  layout.fields.push({ name: property, spec });
-}
-
-function inferSpec(target: object, key: string | symbol, fail: (m: string) => never): FieldSpec {
-  const design: unknown = Reflect.getMetadata?.('design:type', target, key);
+function inferredSpec(site: PropertySite, target: object, key: string | symbol): FieldSpec {
+  const design: unknown = Reflect.getMetadata('design:type', target, key);
+  const fix = (forms: string) => `give the type explicitly: ${forms}`;
   if (design === undefined) {
-    return fail("no type metadata: enable \"emitDecoratorMetadata\" (and import 'reflect-metadata'), or give the type: @Field('f64')");
+    return site.fail(
+      `no design:type metadata to infer the field type from; enable "emitDecoratorMetadata" and import 'reflect-metadata', or ${fix("@Field('f64')")}`,
+    );
   }
   if (design === Number) return { kind: 'scalar', scalar: 'f64' };
   if (design === Boolean) return { kind: 'scalar', scalar: 'bool' };
   if (design === Date) return { kind: 'scalar', scalar: 'timestamp' };
   if (design === BigInt) return { kind: 'scalar', scalar: 'i64' };
   if (design === String) {
-    return fail("cannot infer a field type from design:type String; give a capacity: @Field({ type: 'string', maxBytes: 64 }) or use @Field({ type: 'heapString' })");
+    return site.fail("cannot infer a field type from design:type String; give a capacity: @Field({ type: 'string', maxBytes: 64 }), or use @Field({ type: 'heapString' }) for any length");
   }
   if (design === Array) {
-    return fail("cannot infer a field type from design:type Array; give it: @Field({ type: 'array', of: 'u32', length: 8 })");
+    return site.fail(`cannot infer a field type from design:type Array; ${fix("@Field({ type: 'array', of: 'u32', length: 8 })")}`);
   }
   if (design === Uint8Array) {
-    return fail("cannot infer a field type from design:type Uint8Array; give it: @Field({ type: 'bytes', length: 16 }) or @Field({ type: 'heapBytes' })");
+    return site.fail(`cannot infer a field type from design:type Uint8Array; ${fix("@Field({ type: 'bytes', length: 16 }) or @Field({ type: 'heapBytes' })")}`);
   }
   if (design === Object) {
-    return fail("design:type is Object (a union, interface, any or optional type): give the type explicitly, e.g. @Field('u32')");
+    return site.fail(`cannot infer a field type from design:type Object (a union, interface, any or unknown type); ${fix("@Field('u32')")}`);
   }
-  const name = (design as Function).name ?? String(design);
-  return fail(`cannot infer a field type from design:type ${name}; embed it with @Field({ type: 'struct', of: () => ${name} }) or point at it with @Ref(() => ${name})`);
+  const name = typeof design === 'function' ? design.name : String(design);
+  if (typeof design === 'function' && getRecordedLayout(design) !== undefined) {
+    return site.fail(`cannot infer a field type from design:type ${name}; embed it with @Field({ type: 'struct', of: () => ${name} }) or point at it with @Ref(() => ${name})`);
+  }
+  return site.fail(`cannot store a ${name}; ${fix("a scalar name such as @Field('u32'), or an object form such as { type: 'bytes', length: 16 }")}`);
 }
 
-function explicitSpec(type: FieldType, fail: (m: string) => never): FieldSpec {
+function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
   if (typeof type === 'string') {
-    if (!SCALAR_TYPES.includes(type)) fail(`unknown field type ${JSON.stringify(type)}; use one of ${SCALAR_TYPES.join(', ')} or an object form`);
+    if (!isScalar(type)) return site.fail(`unknown field type ${JSON.stringify(type)}; use one of ${SCALAR_TYPES.join(', ')}, or an object form such as { type: 'string', maxBytes: 64 }`);
     return { kind: 'scalar', scalar: type };
   }
-  if (typeof type !== 'object' || type === null) return fail(`the field type must be a name or an object, got ${String(type)}`);
-  const t = type as { type?: unknown; maxBytes?: unknown; length?: unknown; of?: unknown };
-  switch (t.type) {
+  if (typeof type !== 'object' || type === null) {
+    return site.fail(`the field type must be a scalar name or an object form, got ${String(type)}`);
+  }
+  const form = type as unknown as Record<string, unknown>;
+  const kind = isScalar(form.type) ? 'scalar' : form.type;
+  if (typeof kind !== 'string' || !Object.hasOwn(FORM_KEYS, kind)) {
+    return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array' or 'struct'`);
+  }
+  const keys: readonly string[] = FORM_KEYS[kind as Form];
+  const extra = Object.keys(form).filter((k) => !keys.includes(k));
+  if (extra.length > 0) site.fail(`a ${kind} field takes ${keys.join(', ')}; remove ${extra.join(', ')}`);
+  switch (kind as Form) {
+    case 'scalar':
+      return { kind: 'scalar', scalar: form.type as ScalarType };
     case 'string':
-      if (!isCount(t.maxBytes)) fail("a string field needs maxBytes, a positive integer: @Field({ type: 'string', maxBytes: 64 })");
-      return { kind: 'string', maxBytes: t.maxBytes as number };
+      return { kind: 'string', maxBytes: count(site, form.maxBytes, "a string field needs maxBytes, its capacity in UTF-8 bytes: @Field({ type: 'string', maxBytes: 64 })") };
     case 'heapString':
       return { kind: 'heapString' };
     case 'heapBytes':
       return { kind: 'heapBytes' };
     case 'bytes':
-      if (!isCount(t.length)) fail("a bytes field needs length, a positive integer: @Field({ type: 'bytes', length: 16 })");
-      return { kind: 'bytes', length: t.length as number };
-    case 'array':
-      if (typeof t.of !== 'string' || !SCALAR_TYPES.includes(t.of as ScalarType)) fail(`an array field needs 'of', one of ${SCALAR_TYPES.join(', ')}`);
-      if (!isCount(t.length)) fail("an array field needs length, a positive integer: @Field({ type: 'array', of: 'u32', length: 8 })");
-      return { kind: 'array', scalar: t.of as ScalarType, length: t.length as number };
+      return { kind: 'bytes', length: count(site, form.length, "a bytes field needs length, its size in bytes: @Field({ type: 'bytes', length: 16 })") };
+    case 'array': {
+      if (!isScalar(form.of)) site.fail(`an array field needs 'of', one of ${SCALAR_TYPES.join(', ')}: @Field({ type: 'array', of: 'u32', length: 8 })`);
+      const length = count(site, form.length, "an array field needs length, its element count: @Field({ type: 'array', of: 'u32', length: 8 })");
+      return { kind: 'array', scalar: form.of as ScalarType, length };
+    }
     case 'struct':
-      if (typeof t.of !== 'function') fail("a struct field needs 'of', a function returning the @Persistent class: { type: 'struct', of: () => Point }");
-      return { kind: 'struct', of: t.of as () => never };
-    default:
-      if (typeof t.type === 'string' && SCALAR_TYPES.includes(t.type as ScalarType)) return { kind: 'scalar', scalar: t.type as ScalarType };
-      return fail(`unknown field type ${JSON.stringify(t.type)}`);
+      return { kind: 'struct', of: classThunk(site, form.of, 'a struct field needs', (n) => `@Field({ type: 'struct', of: () => ${n} })`) };
   }
 }
 
-function isCount(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 0x7fffffff;
+function isScalar(value: unknown): value is ScalarType {
+  return typeof value === 'string' && (SCALAR_TYPES as readonly string[]).includes(value);
+}
+
+function count(site: PropertySite, value: unknown, fix: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 0x7fffffff) return value;
+  return site.fail(`${fix} (a positive integer), got ${String(value)}`);
 }

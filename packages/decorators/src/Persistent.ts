@@ -1,38 +1,53 @@
 import { LayoutDefinitionError } from './errors';
-import { recordedLayoutFor } from './metadata';
+import { FIRST_RESERVED_TYPE_NUM, isAlignment, isCIdentifier, recordedLayoutFor } from './metadata';
 import type { PersistentOptions } from './types';
 
-const MAX_TYPE_NUM = 0x7fffff00; // numbers from here up are reserved by pmemts
+const OPTION_KEYS = ['name', 'typeNum', 'version', 'align', 'memory'];
 
 /**
- * Marks a class as a persistent layout. Records options only; @pmemts/core builds the layout when a
- * pool opens with the class in its `types`.
- * @throws {LayoutDefinitionError} on malformed options.
+ * Marks a class as a persistent layout. It only records the options: @pmemts/core lays the class out
+ * when a pool opens with it in its `types`.
+ *
+ * A @Persistent subclass of a @Persistent class is a type of its own (its own name and type number;
+ * options are not inherited) whose fields are the parent's, at the parent's offsets, followed by its
+ * own.
+ *
+ * @param options - type name, type number, layout version, alignment and memory settings.
+ * @throws {LayoutDefinitionError} when an option is malformed or unknown, the type name is not a C
+ * identifier, or the class is already decorated.
+ * @example
+ * ```ts
+ * @Persistent({ name: 'Account', version: 2, align: 64 })
+ * class Account { ... }
+ * ```
  */
 export function Persistent(options: PersistentOptions = {}): ClassDecorator {
   return (target) => {
-    const className = target.name || '(anonymous class)';
     const fail = (message: string): never => {
-      throw new LayoutDefinitionError(className, undefined, message);
+      throw new LayoutDefinitionError(target.name || '(anonymous class)', undefined, message);
     };
     if (typeof options !== 'object' || options === null) fail('@Persistent options must be an object');
+    const extra = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+    if (extra.length > 0) fail(`@Persistent takes ${OPTION_KEYS.join(', ')}; remove ${extra.join(', ')}`);
     const { name, typeNum, version, align, memory } = options;
-    if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) {
-      fail(`name must be a C identifier (letters, digits, _), got ${JSON.stringify(name)}`);
+    if (name !== undefined && !isCIdentifier(name)) {
+      fail(`name must be a C identifier (letters, digits, _; not starting with a digit), got ${JSON.stringify(name)}`);
     }
-    if (name === undefined && !target.name) fail('an anonymous class needs @Persistent({ name })');
-    if (typeNum !== undefined && (!Number.isInteger(typeNum) || typeNum < 1 || typeNum >= MAX_TYPE_NUM)) {
-      fail(`typeNum must be an integer in [1, ${MAX_TYPE_NUM - 1}], got ${String(typeNum)}`);
+    if (name === undefined && !isCIdentifier(target.name)) {
+      fail(`the class name ${JSON.stringify(target.name)} is not a C identifier; give one: @Persistent({ name: 'Account' })`);
+    }
+    if (typeNum !== undefined && (!Number.isInteger(typeNum) || typeNum < 1 || typeNum >= FIRST_RESERVED_TYPE_NUM)) {
+      fail(`typeNum must be an integer from 1 to ${FIRST_RESERVED_TYPE_NUM - 1} (higher numbers are reserved by pmemts), got ${String(typeNum)}`);
     }
     if (version !== undefined && (!Number.isInteger(version) || version < 1 || version > 0xffffffff)) {
-      fail(`version must be a positive integer, got ${String(version)}`);
+      fail(`version must be an integer from 1 to 2^32 - 1, got ${String(version)}`);
     }
-    if (align !== undefined && !isAlignment(align)) fail(`align must be a power of two between 1 and 4096, got ${String(align)}`);
-    if (memory !== undefined && (typeof memory !== 'object' || memory === null)) fail('memory must be a HybridMemoryConfig object');
-    recordedLayoutFor(target).options = { ...options };
+    if (align !== undefined && !isAlignment(align)) fail(`align must be a power of two from 1 to 4096 (64 = a cache line), got ${String(align)}`);
+    if (memory !== undefined && (typeof memory !== 'object' || memory === null || Array.isArray(memory))) {
+      fail('memory must be an object of memory settings (HybridMemoryConfig)');
+    }
+    const recorded = recordedLayoutFor(target);
+    if (recorded.options !== undefined) fail('is decorated with @Persistent twice; keep one');
+    recorded.options = { ...options };
   };
-}
-
-export function isAlignment(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 4096 && (value & (value - 1)) === 0;
 }

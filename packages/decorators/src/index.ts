@@ -1,17 +1,24 @@
-/** @pmemts/decorators: decorators that record persistent layouts, and the recorded metadata. */
+/** @pmemts/decorators: decorators that record persistent layouts, and the recorded metadata. The whole public surface. */
 export { Persistent } from './Persistent';
 export { Field } from './Field';
 export { Ref } from './Ref';
 export { LayoutDefinitionError } from './errors';
-export { getRecordedLayout, isPersistentClass, LAYOUT_KEY } from './metadata';
-export { SCALAR_TYPES } from './types';
+export {
+  getRecordedLayout,
+  isPersistentClass,
+  persistentNameOf,
+  isAlignment,
+  LAYOUT_KEY,
+  SCALAR_TYPES,
+  FIRST_RESERVED_TYPE_NUM,
+} from './metadata';
 export type {
   ScalarType,
   FieldType,
   FieldOptions,
   FieldSpec,
   PersistentOptions,
-  MemoryOptions,
+  HybridMemoryOptions,
   RecordedField,
   RecordedLayout,
   Constructor,

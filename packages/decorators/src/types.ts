@@ -1,27 +1,39 @@
-/** Field and class option types recorded by the decorators (type-only module). */
+/** What the decorators accept and what they record (type-only module). */
 
+/**
+ * A scalar field type, stored little-endian at its natural alignment. `u64`/`i64` read as bigint,
+ * `bool` is one byte 0/1, `timestamp` is an i64 of milliseconds since the epoch read as a Date.
+ */
 export type ScalarType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64' | 'f32' | 'f64' | 'bool' | 'timestamp';
-
-export const SCALAR_TYPES: readonly ScalarType[] = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'f32', 'f64', 'bool', 'timestamp'];
 
 /** A class constructor, as decorators see it. */
 export type Constructor = abstract new (...args: never[]) => unknown;
 
-/** Options every field form accepts. */
+/** Options every field form accepts (object forms take them inline, `@Field('u32', { align })` as a second argument). */
 export interface FieldOptions {
-  /** Raise the field's alignment (a power of two, e.g. 64 for the cache line). @defaultValue natural alignment */
+  /**
+   * Raises the field's alignment: a power of two up to 4096, e.g. 64 to start the field on its own
+   * cache line. Lower than the natural alignment has no effect.
+   * @defaultValue the natural alignment of the field's type
+   */
   align?: number;
 }
 
-/** The explicit forms of @Field's type argument. */
+/** The explicit forms of `@Field`'s type argument; every field type can be written this way. */
 export type FieldType =
   | ScalarType
   | ({ type: ScalarType } & FieldOptions)
+  /** Inline UTF-8 string of at most `maxBytes` bytes: a u32 byte length, then the bytes. */
   | ({ type: 'string'; maxBytes: number } & FieldOptions)
+  /** String of any length, in its own pool allocation; the field is a 16-byte slot {u64 offset, u64 length}. */
   | ({ type: 'heapString' } & FieldOptions)
+  /** Uint8Array of any length, in its own pool allocation; the field is a 16-byte slot {u64 offset, u64 length}. */
   | ({ type: 'heapBytes' } & FieldOptions)
+  /** Inline Uint8Array of exactly `length` bytes. */
   | ({ type: 'bytes'; length: number } & FieldOptions)
+  /** Inline array of exactly `length` scalars. */
   | ({ type: 'array'; of: ScalarType; length: number } & FieldOptions)
+  /** Another @Persistent class embedded by value (inlined, not a separate object). */
   | ({ type: 'struct'; of: () => Constructor } & FieldOptions);
 
 /** A field as recorded: its kind and parameters, normalised. */
@@ -35,31 +47,55 @@ export type FieldSpec =
   | { kind: 'struct'; of: () => Constructor; align?: number }
   | { kind: 'ref'; target: () => Constructor; align?: number };
 
-/** Memory settings of a class; validated by @pmemts/core (HybridMemoryConfig). */
-export type MemoryOptions = Record<string, unknown>;
+/**
+ * Memory settings of one class (the HybridMemoryConfig of @pmemts/core). Opaque here: decorators only
+ * record it, and the pool validates it when it opens.
+ */
+export type HybridMemoryOptions = Record<string, unknown>;
 
-/** Options of @Persistent. */
+/** Options of `@Persistent`. */
 export interface PersistentOptions {
-  /** Stable type name stored in the pool's catalog. Minifiers rename classes: set it in bundled code. @defaultValue the class name */
+  /**
+   * Stable type name, stored in the pool's schema catalog and used as the C struct name (a C
+   * identifier). Minifiers rename classes, so set it in bundled code.
+   * @defaultValue the class name
+   */
   name?: string;
-  /** libpmemobj type number, 1 … 2^31-257. @defaultValue derived from the name (FNV-1a) */
+  /**
+   * libpmemobj type number of the class's objects: an integer in [1, 2^31 - 256); the numbers above
+   * are reserved by pmemts (schema catalog, heap strings).
+   * @defaultValue derived from the type name (FNV-1a), so it is stable across runs and machines
+   */
   typeNum?: number;
-  /** Layout version recorded in the catalog. @defaultValue 1 */
+  /**
+   * Layout version recorded in the schema catalog; raise it when the meaning of the bytes changes.
+   * @defaultValue 1
+   */
   version?: number;
-  /** Alignment of the whole class (power of two ≤ 4096, e.g. 64 for the cache line). @defaultValue its largest field alignment */
+  /**
+   * Alignment of the whole class: 8, 16, 32 or 64 (a cache line), or any power of two up to 4096.
+   * It raises the struct's alignment and pads its size to a multiple of it.
+   * @defaultValue the largest alignment of its fields
+   */
   align?: number;
-  /** Memory settings (HybridMemoryConfig of @pmemts/core); the pool's default applies when absent. */
-  memory?: MemoryOptions;
+  /**
+   * Memory settings for this class (write policy, persistence level); validated by @pmemts/core.
+   * @defaultValue the pool's memory settings
+   */
+  memory?: HybridMemoryOptions;
 }
 
+/** One field as a decorator recorded it. */
 export interface RecordedField {
   readonly name: string;
   readonly spec: FieldSpec;
 }
 
+/** What the decorators recorded on one class (its own fields only; parents keep theirs). */
 export interface RecordedLayout {
   readonly ctor: Constructor;
   /** Set by @Persistent; undefined while only fields were recorded. */
   options?: PersistentOptions;
+  /** In declaration order. */
   readonly fields: RecordedField[];
 }
