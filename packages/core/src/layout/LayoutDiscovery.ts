@@ -1,142 +1,187 @@
 /**
  * Turns the metadata recorded by @Persistent/@Field/@Ref into TypeLayouts: resolves inheritance,
- * embedded structs and ref targets (added to the set automatically), computes offsets (offsets.ts),
- * type numbers and fingerprints. Layouts are cached per class: decorators run once.
+ * embedded structs and ref targets (both added to the set), computes offsets (rules in offsets.ts),
+ * type numbers and fingerprints. A class's layout is computed once and shared, so an embedded
+ * struct's layout is the same object as that class's own.
  */
 import { createHash } from 'node:crypto';
-import { getRecordedLayout, isPersistentClass, LayoutDefinitionError, type Constructor, type FieldSpec } from '@pmemts/decorators';
-import { alignUp, SCALAR_SIZE } from './offsets';
+import {
+  FIRST_RESERVED_TYPE_NUM,
+  getRecordedLayout,
+  isPersistentClass,
+  LayoutDefinitionError,
+  persistentNameOf,
+  type Constructor,
+  type FieldSpec,
+  type RecordedField,
+} from '@pmemts/decorators';
+import { assertNotEmbedded } from './LayoutValidator';
+import { LayoutStorage } from './LayoutStorage';
+import { alignUp, naturalPlacement } from './offsets';
 import type { FieldLayout, TypeLayout } from './types';
-import { validateLayouts } from './LayoutValidator';
 
-const cache = new WeakMap<Function, TypeLayout>();
+const resolved = new WeakMap<Function, TypeLayout>();
 
 /**
- * Resolves `types` and every class they embed or reference.
- * @throws {LayoutDefinitionError} for a class that is not @Persistent, has no fields, embeds itself, or
- * clashes with another class (name or type number).
+ * Resolves `types` and every class they embed or refer to, and checks they can share a pool.
+ * @throws {LayoutDefinitionError} for a class that is not @Persistent or has no fields, a struct or ref
+ * target that is not @Persistent, a class that embeds itself, or two classes that clash (type name or
+ * type number).
+ * @throws {TypeError} when an entry of `types` is not a function.
  */
-export function resolveLayouts(types: readonly Function[]): TypeLayout[] {
-  const out = new Map<Function, TypeLayout>();
+export function discoverLayouts(types: readonly Function[]): LayoutStorage {
+  const found = new Map<Function, TypeLayout>();
   const pending = [...types];
-  while (pending.length > 0) {
-    const ctor = pending.shift() as Function;
-    if (out.has(ctor)) continue;
-    const layout = resolveLayout(ctor, []);
-    out.set(ctor, layout);
-    for (const f of layout.fields) {
-      if (f.struct) pending.push(f.struct.ctor);
-      if (f.target) pending.push(targetOf(layout.name, f.name, f.target));
-    }
+  for (let ctor = pending.shift(); ctor !== undefined; ctor = pending.shift()) {
+    if (found.has(ctor)) continue;
+    const layout = resolveLayout(ctor);
+    found.set(ctor, layout);
+    for (const field of layout.fields) if (field.target !== undefined) pending.push(field.target());
   }
-  const layouts = [...out.values()];
-  validateLayouts(layouts);
-  return layouts;
+  return new LayoutStorage(found.values());
 }
 
-/** The layout of one class (cached). `resolving` detects embedded-struct cycles. */
-export function resolveLayout(ctor: Function, resolving: Function[]): TypeLayout {
-  const cached = cache.get(ctor);
-  if (cached) return cached;
-  if (typeof ctor !== 'function') throw new TypeError(`expected a @Persistent class, got ${String(ctor)}`);
-  if (!isPersistentClass(ctor)) {
-    throw new LayoutDefinitionError(ctor.name || '(anonymous class)', undefined, 'is not decorated with @Persistent()');
-  }
-  if (resolving.includes(ctor)) {
-    throw new LayoutDefinitionError(ctor.name, undefined, `embeds itself (${[...resolving, ctor].map((c) => c.name).join(' → ')}); use @Ref for recursive data`);
-  }
-  const recorded = getRecordedLayout(ctor)!;
-  const options = recorded.options!;
-  const name = options.name ?? ctor.name;
-  const specs = inheritedFields(ctor);
-  if (specs.length === 0) throw new LayoutDefinitionError(name, undefined, 'has no @Field or @Ref: a persistent class needs at least one field');
+/**
+ * `discoverLayouts` as an array, in resolution order: `types` first, then what they pulled in.
+ * @throws {LayoutDefinitionError} see `discoverLayouts`.
+ * @throws {TypeError} when an entry of `types` is not a function.
+ */
+export function resolveLayouts(types: readonly Function[]): TypeLayout[] {
+  return discoverLayouts(types).all();
+}
 
-  const fields: FieldLayout[] = [];
-  let offset = 0;
-  let maxAlign = 1;
-  for (const { name: fieldName, spec } of specs) {
-    const base = placeField(name, fieldName, spec, [...resolving, ctor]);
-    const align = Math.max(base.align, spec.align ?? 1);
-    offset = alignUp(offset, align);
-    fields.push({ ...base, name: fieldName, offset, align });
-    offset += base.size;
-    maxAlign = Math.max(maxAlign, align);
+/**
+ * The layout of one class, with its embedded structs; computed once per class. It does not check the
+ * class against others (see `discoverLayouts`).
+ * @throws {LayoutDefinitionError} when the class is not @Persistent, has no fields, redeclares a
+ * parent's field, embeds itself, or a struct or ref target is not @Persistent.
+ * @throws {TypeError} when `ctor` is not a function.
+ */
+export function resolveLayout(ctor: Function): TypeLayout {
+  return resolveWithin(ctor, []);
+}
+
+/** `chain`: the classes whose resolution is embedding this one, to detect cycles. */
+function resolveWithin(ctor: Function, chain: readonly Function[]): TypeLayout {
+  const cached = resolved.get(ctor);
+  if (cached !== undefined) return cached;
+  if (typeof ctor !== 'function') throw new TypeError(`expected a @Persistent class, got ${String(ctor)}`);
+  const className = ctor.name || '(anonymous class)';
+  if (!isPersistentClass(ctor)) throw new LayoutDefinitionError(className, undefined, 'is not decorated with @Persistent(); add it to the class');
+  const options = getRecordedLayout(ctor)!.options!;
+  const recorded = inheritedFields(ctor);
+  if (recorded.length === 0) {
+    throw new LayoutDefinitionError(className, undefined, "has no fields; a persistent class needs at least one field: add a @Field or @Ref, e.g. @Field('u32') id!: number");
   }
-  const align = Math.max(maxAlign, options.align ?? 1);
-  const size = alignUp(offset, align);
-  const layout: TypeLayout = {
+
+  const within = [...chain, ctor];
+  const fields: FieldLayout[] = [];
+  let end = 0;
+  let align = options.align ?? 1;
+  for (const { name, spec } of recorded) {
+    const field = describeField(ctor, name, spec, within);
+    const natural = naturalPlacement(field);
+    const fieldAlign = Math.max(natural.align, spec.align ?? 1);
+    const offset = alignUp(end, fieldAlign);
+    fields.push({ ...field, offset, size: natural.size, align: fieldAlign });
+    end = offset + natural.size;
+    align = Math.max(align, fieldAlign);
+  }
+  const name = options.name ?? ctor.name;
+  const unsigned = {
     name,
     typeNum: options.typeNum ?? typeNumOf(name),
     version: options.version ?? 1,
-    size,
+    size: alignUp(end, align),
     align,
     fields,
     ctor: ctor as Constructor,
-    fingerprint: '',
-    ...(options.memory ? { memory: options.memory } : {}),
+    ...(options.memory !== undefined ? { memory: options.memory } : {}),
   };
-  const resolved = { ...layout, fingerprint: fingerprintOf(layout) };
-  cache.set(ctor, resolved);
-  return resolved;
+  const layout: TypeLayout = { ...unsigned, fingerprint: fingerprintOf(unsigned) };
+  resolved.set(ctor, layout);
+  return layout;
 }
 
-/** Parent classes' fields first, then the class's own, in declaration order. */
-function inheritedFields(ctor: Function): { name: string; spec: FieldSpec }[] {
+/** Parent classes' fields first (outermost ancestor first), then the class's own, each in declaration order. */
+function inheritedFields(ctor: Function): RecordedField[] {
   const chain: Function[] = [];
-  for (let c: Function | null = ctor; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
-  const out: { name: string; spec: FieldSpec }[] = [];
+  for (let c: Function | null = ctor; c !== null && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  const out: RecordedField[] = [];
   for (const c of chain) {
-    for (const f of getRecordedLayout(c)?.fields ?? []) {
-      if (out.some((o) => o.name === f.name)) throw new LayoutDefinitionError(ctor.name, f.name, 'redeclares a field of its parent class');
-      out.push({ name: f.name, spec: f.spec });
+    for (const field of getRecordedLayout(c)?.fields ?? []) {
+      const parent = out.find((o) => o.name === field.name);
+      if (parent !== undefined) {
+        throw new LayoutDefinitionError(ctor.name, field.name, `redeclares a field of a parent class; remove it from ${c.name}, or rename it`);
+      }
+      out.push(field);
     }
   }
   return out;
 }
 
-function placeField(type: string, field: string, spec: FieldSpec, resolving: Function[]): Omit<FieldLayout, 'name' | 'offset'> {
+/** A field's kind and parameters; offsets are placed by the caller. */
+type FieldDescription = Omit<FieldLayout, 'offset' | 'size' | 'align'>;
+
+function describeField(ctor: Function, name: string, spec: FieldSpec, within: readonly Function[]): FieldDescription {
   switch (spec.kind) {
     case 'scalar':
-      return { kind: 'scalar', scalar: spec.scalar, size: SCALAR_SIZE[spec.scalar], align: SCALAR_SIZE[spec.scalar] };
+      return { name, kind: 'scalar', scalar: spec.scalar };
     case 'string':
-      return { kind: 'string', maxBytes: spec.maxBytes, size: 4 + spec.maxBytes, align: 4 };
+      return { name, kind: 'string', maxBytes: spec.maxBytes };
     case 'heapString':
     case 'heapBytes':
-      return { kind: spec.kind, size: 16, align: 8 };
+      return { name, kind: spec.kind };
     case 'bytes':
-      return { kind: 'bytes', length: spec.length, size: spec.length, align: 1 };
-    case 'array': {
-      const element = SCALAR_SIZE[spec.scalar];
-      return { kind: 'array', scalar: spec.scalar, length: spec.length, size: element * spec.length, align: element };
-    }
+      return { name, kind: 'bytes', length: spec.length };
+    case 'array':
+      return { name, kind: 'array', scalar: spec.scalar, length: spec.length };
     case 'struct': {
-      const inner = resolveLayout(targetOf(type, field, spec.of), resolving);
-      return { kind: 'struct', struct: inner, size: inner.size, align: inner.align };
+      const target = targetOf(ctor, name, spec.of, 'embeds');
+      assertNotEmbedded(within, name, target);
+      const struct = resolveWithin(target, within);
+      return { name, kind: 'struct', target: spec.of, targetName: struct.name, struct };
     }
     case 'ref':
-      return { kind: 'ref', target: spec.target, size: 16, align: 8 };
+      return { name, kind: 'ref', target: spec.target, targetName: persistentNameOf(targetOf(ctor, name, spec.target, 'refers to')) };
   }
 }
 
-function targetOf(type: string, field: string, thunk: () => Constructor): Function {
-  const target = thunk();
-  if (typeof target !== 'function') {
-    throw new LayoutDefinitionError(type, field, 'the target thunk returned no class (is it used before its declaration?)');
+/** Calls a struct or ref thunk, which may fail if its class is declared after the first use. */
+function targetOf(ctor: Function, field: string, thunk: () => Constructor, verb: string): Function {
+  const fail = (message: string, cause?: unknown): never => {
+    throw new LayoutDefinitionError(ctor.name, field, message, cause === undefined ? undefined : { cause });
+  };
+  let target: unknown;
+  try {
+    target = thunk();
+  } catch (error) {
+    fail(`its target function threw (${String(error)}); is the class declared after the layout is resolved?`, error);
   }
+  if (typeof target !== 'function') return fail(`its target function returned ${String(target)}, not a class; is the class declared after this one is used?`);
+  if (!isPersistentClass(target)) return fail(`${verb} ${target.name}, which is not @Persistent; decorate ${target.name} with @Persistent()`);
   return target;
 }
 
-/** FNV-1a of the name, folded into [1, 0x7fffff00): stable across runs and machines. */
+/**
+ * The default type number of a type name: FNV-1a (32-bit) of its UTF-8 bytes, folded into
+ * [1, FIRST_RESERVED_TYPE_NUM). Stable across runs, machines and versions of pmemts; two names may
+ * collide, which `validateLayouts` reports.
+ */
 export function typeNumOf(name: string): number {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(name, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return 1 + (hash % 0x7ffffeff);
+  return 1 + (hash % (FIRST_RESERVED_TYPE_NUM - 1));
 }
 
-function fingerprintOf(layout: TypeLayout): string {
+/**
+ * SHA-256 of the canonical JSON of what the bytes mean. The schema catalog stores it, so its form
+ * must not change: pools written by earlier versions would stop matching their classes.
+ */
+function fingerprintOf(layout: Omit<TypeLayout, 'fingerprint'>): string {
   const canonical = {
     name: layout.name,
     version: layout.version,
@@ -152,15 +197,8 @@ function fingerprintOf(layout: TypeLayout): string {
       length: f.length ?? null,
       maxBytes: f.maxBytes ?? null,
       struct: f.struct?.fingerprint ?? null,
-      target: f.target ? targetName(f.target) : null,
+      target: f.kind === 'ref' ? f.targetName : null,
     })),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
-}
-
-/** A ref target's stable name; the thunk may not resolve yet for classes declared later, so fall back to the class name. */
-function targetName(thunk: () => Constructor): string | null {
-  const ctor = thunk();
-  if (typeof ctor !== 'function') return null;
-  return getRecordedLayout(ctor)?.options?.name ?? ctor.name;
 }

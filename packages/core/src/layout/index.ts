@@ -1,6 +1,8 @@
-export { resolveLayouts, resolveLayout, typeNumOf } from './LayoutDiscovery';
-export { validateLayouts } from './LayoutValidator';
+/** Layouts of @Persistent classes: discovery, validation, the registry, offset rules and the C header. */
+export { discoverLayouts, resolveLayouts, resolveLayout, typeNumOf } from './LayoutDiscovery';
+export { LayoutStorage } from './LayoutStorage';
+export { validateLayouts, MAX_OBJECT_SIZE } from './LayoutValidator';
 export { generateCHeader } from './c-header';
 export type { CHeaderOptions } from './c-header';
-export { SCALAR_SIZE, alignUp } from './offsets';
+export { SCALAR_SIZE, INLINE_STRING_HEADER, SLOT_SIZE, alignUp, naturalPlacement } from './offsets';
 export type { TypeLayout, FieldLayout, FieldKind } from './types';

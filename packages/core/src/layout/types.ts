@@ -1,5 +1,6 @@
 import type { Constructor, ScalarType } from '@pmemts/decorators';
 
+/** How a field's bytes are encoded (see docs/layout.md for each encoding). */
 export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'struct' | 'ref';
 
 /** One field of a resolved layout: where its bytes are and how they are encoded. */
@@ -8,26 +9,35 @@ export interface FieldLayout {
   readonly kind: FieldKind;
   /** Scalar type of a scalar field, or the element type of an array. */
   readonly scalar?: ScalarType;
+  /** Byte offset from the start of the object (or of the enclosing struct). */
   readonly offset: number;
+  /** Bytes the field occupies, without the padding before the next field. */
   readonly size: number;
+  /** Alignment of `offset`: the natural one, or higher when the field's `align` option raised it. */
   readonly align: number;
   /** Element count (array) or byte count (bytes). */
   readonly length?: number;
-  /** Capacity of an inline string. */
+  /** Capacity in UTF-8 bytes of an inline string. */
   readonly maxBytes?: number;
-  /** Target class of a ref. */
+  /** The class referred to (ref) or embedded (struct). */
   readonly target?: () => Constructor;
+  /** Stable type name of the class referred to (ref) or embedded (struct). */
+  readonly targetName?: string;
   /** Layout of an embedded struct. */
   readonly struct?: TypeLayout;
 }
 
 /** A persistent class resolved into a C-compatible layout. */
 export interface TypeLayout {
+  /** Stable type name: the C struct name and the schema catalog's key. */
   readonly name: string;
+  /** libpmemobj type number of the class's objects. */
   readonly typeNum: number;
   readonly version: number;
+  /** Bytes of one object: the end of the last field, padded to `align`. */
   readonly size: number;
   readonly align: number;
+  /** In layout order: a parent class's fields first, then each class's in declaration order. */
   readonly fields: readonly FieldLayout[];
   readonly ctor: Constructor;
   /** SHA-256 (hex) of the canonical layout; equal fingerprints mean byte-compatible layouts. */
