@@ -272,6 +272,7 @@ describe('missing or ambiguous metadata names the class, the property and the fi
     );
     expect(definitionError(() => fieldOn('T2', 'x', { type: 'text' } as never)).message).toMatch(/^T2\.x: unknown field type "text"; .*'string'.*'struct'/);
     expect(definitionError(() => fieldOn('T3', 'x', { type: 'toString' } as never)).message).toMatch(/unknown field type "toString"/);
+    expect(definitionError(() => fieldOn('T6', 'x', { type: 'scalar' } as never)).message).toMatch(/unknown field type "scalar"/);
     expect(definitionError(() => fieldOn('T4', 'x', 42 as never)).message).toMatch(/^T4\.x: the field type must be a scalar name or an object form/);
     expect(definitionError(() => fieldOn('T5', 'x', null as never)).message).toMatch(/^T5\.x: the field type must be/);
   });

@@ -95,7 +95,8 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
     return site.fail(`the field type must be a scalar name or an object form, got ${String(type)}`);
   }
   const form = type as unknown as Record<string, unknown>;
-  const kind = isScalar(form.type) ? 'scalar' : form.type;
+  // 'scalar' names the form of every scalar type, not a type of its own.
+  const kind = isScalar(form.type) ? 'scalar' : form.type === 'scalar' ? undefined : form.type;
   if (typeof kind !== 'string' || !Object.hasOwn(FORM_KEYS, kind)) {
     return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array' or 'struct'`);
   }
