@@ -9,10 +9,11 @@ import { PersistenceLevel, WritePolicy, type ResolvedMemoryConfig } from '../mem
 import type { FieldLayout, TypeLayout } from '../layout';
 import type { PoolSession } from '../pool/PoolSession';
 import { buildCodec, type FieldCodec } from './codecs';
-import { REL, STATE, type View, type ViewState } from './view-state';
+import { LAYOUT, REL, STATE, type View, type ViewState } from './view-state';
 
 export function buildPrototype(layout: TypeLayout, session: PoolSession, memory: ResolvedMemoryConfig): object {
   const proto = Object.create(layout.ctor.prototype);
+  Object.defineProperty(proto, LAYOUT, { value: layout });
   for (const field of layout.fields) {
     const descriptor =
       field.kind === 'struct' ? structAccessor(layout, field, session) : fieldAccessor(layout, field, session, memory);

@@ -8,6 +8,8 @@ import type { TypeLayout } from '../layout';
 
 export const STATE = Symbol('pmemts.state');
 export const REL = Symbol('pmemts.rel');
+/** On each per-class view prototype: the layout of that class (an embedded struct's own, not its parent's). */
+export const LAYOUT = Symbol('pmemts.layout');
 
 /** `offset` of a view whose object was freed (committed) or whose allocation was rolled back. */
 export const DEAD = -1;
@@ -33,6 +35,12 @@ export class ViewState {
 export interface View {
   [STATE]: ViewState;
   [REL]: number;
+  readonly [LAYOUT]: TypeLayout;
+}
+
+/** Whether `view` is an embedded struct (a part of its parent object) rather than a whole object. */
+export function isStructView(view: View): boolean {
+  return view[LAYOUT] !== view[STATE].layout;
 }
 
 export function isView(value: unknown): value is View {
