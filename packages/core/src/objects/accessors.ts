@@ -9,7 +9,8 @@ import { PersistenceLevel, WritePolicy, type ResolvedMemoryConfig } from '../mem
 import type { FieldLayout, TypeLayout } from '../layout';
 import type { PoolSession } from '../pool/PoolSession';
 import { buildCodec, type FieldCodec } from './codecs';
-import { LAYOUT, REL, STATE, type View, type ViewState } from './view-state';
+import { FieldValueError } from '../errors';
+import { LAYOUT, REL, STATE, isView, type View, type ViewState } from './view-state';
 
 export function buildPrototype(layout: TypeLayout, session: PoolSession, memory: ResolvedMemoryConfig): object {
   const proto = Object.create(layout.ctor.prototype);
@@ -41,7 +42,13 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
   const level = memory.persistenceLevel;
   const tx = session.tx;
 
-  if (memory.writePolicy === WritePolicy.WriteBack) {
+  const descriptor = memory.writePolicy === WritePolicy.WriteBack ? writeBackAccessor() : writeThroughAccessor();
+  if ((field.kind === 'heapString' || field.kind === 'heapBytes') && level !== PersistenceLevel.Transaction) {
+    descriptor.set = heapSlotStore(codec, fo, size, what, session, memory);
+  }
+  return descriptor;
+
+  function writeBackAccessor(): PropertyDescriptor {
     return {
       get(this: View) {
         const state = this[STATE];
@@ -67,51 +74,130 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
     };
   }
 
-  return {
-    get(this: View) {
-      const state = this[STATE];
-      const offset = state.offset;
-      if (offset < 0) session.deadView(state);
-      return codec.read(session.dv, offset + this[REL] + fo);
-    },
-    set(this: View, value: unknown) {
-      const state: ViewState = this[STATE];
-      const offset = state.offset;
-      if (offset < 0) session.deadView(state);
-      const at = this[REL] + fo;
-      if (level === PersistenceLevel.Transaction) {
-        if (state.snapshotTx !== tx.id) {
-          if (tx.depth === 0) throw storeOutside(what);
-          tx.snapshot(state, at, size, what);
+  function writeThroughAccessor(): PropertyDescriptor {
+    return {
+      get(this: View) {
+        const state = this[STATE];
+        const offset = state.offset;
+        if (offset < 0) session.deadView(state);
+        return codec.read(session.dv, offset + this[REL] + fo);
+      },
+      set(this: View, value: unknown) {
+        const state: ViewState = this[STATE];
+        const offset = state.offset;
+        if (offset < 0) session.deadView(state);
+        const at = this[REL] + fo;
+        if (level === PersistenceLevel.Transaction) {
+          if (state.snapshotTx !== tx.id) {
+            if (tx.depth === 0) throw storeOutside(what);
+            tx.snapshot(state, at, size, what);
+          }
+          codec.write(session.dv, offset + at, value);
+          session.stats.bytesPersisted += size;
+        } else {
+          codec.write(session.dv, offset + at, value);
+          if (level === PersistenceLevel.Flush) session.persistRange(offset + at, size);
         }
-        codec.write(session.dv, offset + at, value);
-        session.stats.bytesPersisted += size;
-      } else {
-        codec.write(session.dv, offset + at, value);
-        if (level === PersistenceLevel.Flush) session.persistRange(offset + at, size);
+      },
+    };
+  }
+}
+
+/**
+ * The store of a heap string/bytes field of a Flush- or None-level class. Its slot and its blob are one
+ * unit, so the store is transactional whatever the level: it joins the running transaction (an abort
+ * rolls both back) or commits one of its own (both durable when the store returns). Only the 16-byte
+ * slot is undo-logged, so an abort does not roll back the object's other, non-transactional stores.
+ * Under write-back the slot is stored through to the pool and mirrored in the DRAM copy.
+ */
+function heapSlotStore(codec: FieldCodec, fo: number, size: number, what: string, session: PoolSession, memory: ResolvedMemoryConfig): (this: View, value: unknown) => void {
+  const tx = session.tx;
+  const writeBack = memory.writePolicy === WritePolicy.WriteBack;
+  return function set(this: View, value: unknown) {
+    const state = this[STATE];
+    if (state.offset < 0) session.deadView(state);
+    const at = this[REL] + fo;
+    tx.atomically(() => {
+      const offset = state.offset;
+      tx.snapshotRange(offset + at, size, what);
+      codec.write(session.dv, offset + at, value);
+      session.stats.bytesPersisted += size;
+      const entry = writeBack ? state.cache : null;
+      if (entry !== null) {
+        entry.bytes.set(session.pmemBytes().subarray(offset + at, offset + at + size), at);
+        tx.noteThroughSlot(entry, at, size);
       }
-    },
+    });
   };
 }
 
 function structAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSession): PropertyDescriptor {
   const inner = field.struct as TypeLayout;
   const fo = field.offset;
+  let check: StructCheck | undefined;
   return {
     get(this: View) {
       const state = this[STATE];
       if (state.offset < 0) session.deadView(state);
       return session.structView(inner, state, this[REL] + fo);
     },
+    /** Assigns the fields `value` names (a plain object or a view); all are checked before any is stored. */
     set(this: View, value: unknown) {
-      if (typeof value !== 'object' || value === null) {
-        throw new TypeError(`${layout.name}.${field.name}: expected an object with the fields of ${inner.name}`);
-      }
-      const target = session.structView(inner, this[STATE], this[REL] + fo) as unknown as Record<string, unknown>;
-      for (const f of inner.fields) {
-        if (f.name in value) target[f.name] = (value as Record<string, unknown>)[f.name];
-      }
+      const state = this[STATE];
+      if (state.offset < 0) session.deadView(state);
+      check ??= structCheck(inner, session);
+      const entries = check(value, layout.name, field.name);
+      const target = session.structView(inner, state, this[REL] + fo) as unknown as Record<string, unknown>;
+      for (const [name, v] of entries) target[name] = v;
     },
+  };
+}
+
+/** Validates a value for a struct field and returns its [field, value] pairs; throws FieldValueError naming the path. */
+type StructCheck = (value: unknown, owner: string, path: string) => [string, unknown][];
+
+/**
+ * Checks a struct assignment without storing anything: each scalar, string, bytes, array and ref value
+ * is encoded into scratch memory by its own codec; heap values are type-checked (storing them allocates).
+ */
+function structCheck(inner: TypeLayout, session: PoolSession): StructCheck {
+  const scratch = new DataView(new ArrayBuffer(inner.size));
+  const checks = new Map<string, (v: unknown, owner: string, path: string) => void>();
+  for (const f of inner.fields) {
+    if (f.kind === 'struct') {
+      let nested: StructCheck | undefined;
+      checks.set(f.name, (v, owner, path) => void (nested ??= structCheck(f.struct as TypeLayout, session))(v, owner, path));
+    } else if (f.kind === 'heapString' || f.kind === 'heapBytes') {
+      const ok = f.kind === 'heapString' ? (v: unknown) => typeof v === 'string' : (v: unknown) => v instanceof Uint8Array;
+      checks.set(f.name, (v, owner, path) => {
+        if (!ok(v)) throw new FieldValueError(owner, path, `expected a ${f.kind === 'heapString' ? 'string' : 'Uint8Array'}, got ${v === null ? 'null' : typeof v}`);
+      });
+    } else {
+      const codec = buildCodec(inner, f, session);
+      checks.set(f.name, (v, owner, path) => {
+        try {
+          codec.write(scratch, f.offset, v);
+        } catch (error) {
+          if (error instanceof FieldValueError) throw new FieldValueError(owner, path, error.detail);
+          throw error;
+        }
+      });
+    }
+  }
+  return (value, owner, path) => {
+    if (typeof value !== 'object' || value === null) {
+      throw new FieldValueError(owner, path, `expected an object with the fields of ${inner.name}, got ${value === null ? 'null' : typeof value}`);
+    }
+    const names = isView(value) ? value[LAYOUT].fields.map((f) => f.name) : Object.keys(value);
+    const entries: [string, unknown][] = [];
+    for (const name of names) {
+      const check = checks.get(name);
+      if (check === undefined) throw new FieldValueError(owner, path, `${inner.name} has no field '${name}'`);
+      const v = (value as Record<string, unknown>)[name];
+      check(v, owner, `${path}.${name}`);
+      entries.push([name, v]);
+    }
+    return entries;
   };
 }
 

@@ -7,9 +7,9 @@ import * as native from '@pmemts/native';
 import { InvalidObjectError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
 import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
-import { DEAD, REL, STATE, isView } from '../objects/view-state';
+import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
 import { runTransaction } from '../tx/runTransaction';
-import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, writeCatalog, type Catalog } from './catalog';
+import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
 import { PoolSession, BLOB_TYPE_NUM } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport } from './deep-check';
@@ -27,9 +27,16 @@ export interface PoolOpenOptions {
   memory?: HybridMemoryConfig;
   /** Crash isolation of the open (see docs/guarantees.md). @defaultValue 'open' */
   probe?: 'open' | 'walk' | false;
+  /**
+   * Open to look, not to change (tools): pmemts writes nothing at open or close, neither the open flag
+   * (so `lastShutdownClean` survives for the next session) nor the schema catalog (classes missing
+   * from it are not added). libpmemobj has no read-only open: the file is still mapped read-write,
+   * its recovery may run, and stores through views are not refused. @defaultValue false
+   */
+  inspect?: boolean;
 }
 
-export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe'> {
+export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe' | 'inspect'> {
   /** Pool file size in bytes, at least 8 MiB. @defaultValue 64 MiB */
   size?: number;
   /** File mode of the new pool file. @defaultValue 0o666 (before umask) */
@@ -45,6 +52,8 @@ export class Pool {
   private readonly rootOffset: number;
   /** False when the previous session of this pool ended without close() (a crash, or a pool never closed). */
   lastShutdownClean = true;
+  /** Opened with `inspect`: the open flag is left as found. */
+  private inspecting = false;
 
   private constructor(session: PoolSession, rootOffset: number) {
     this[SESSION] = session;
@@ -70,8 +79,9 @@ export class Pool {
    */
   static open(path: string, options: PoolOpenOptions = {}): Pool {
     const { layouts, memory } = prepare(options, 'Pool.open');
+    if (options.inspect !== undefined && typeof options.inspect !== 'boolean') throw new TypeError('Pool.open: options.inspect must be a boolean');
     const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe ?? 'open' });
-    return Pool.attach(handle, layouts, memory);
+    return Pool.attach(handle, layouts, memory, options.inspect === true);
   }
 
   /** Opens `path` when it exists, else creates it (same options as create). */
@@ -84,7 +94,7 @@ export class Pool {
     }
   }
 
-  private static attach(handle: native.NativePool, layouts: TypeLayout[], memory: HybridMemoryConfig | undefined): Pool {
+  private static attach(handle: native.NativePool, layouts: TypeLayout[], memory: HybridMemoryConfig | undefined, inspect = false): Pool {
     try {
       const session = new PoolSession(handle, resolveMemoryConfig(memory, undefined, 'options.memory'));
       for (const layout of layouts) session.register(layout, layout.memory as HybridMemoryConfig | undefined);
@@ -92,11 +102,13 @@ export class Pool {
       const pool = new Pool(session, rootOffset);
       const catalog: Catalog | null = readCatalog(session, rootOffset);
       if (catalog !== null) throwIfMismatch(handle.path, compareCatalog(catalog, layouts));
+      const upgraded = catalog === null ? null : upgradeLegacyTargets(catalog, layouts);
       const known = new Set(catalog?.types.map((t) => t.name) ?? []);
-      if (catalog === null || layouts.some((l) => !known.has(l.name))) {
-        runTransaction(pool, () => writeCatalog(session, rootOffset, catalog, layouts));
+      if (!inspect && (catalog === null || upgraded !== null || layouts.some((l) => !known.has(l.name)))) {
+        runTransaction(pool, () => writeCatalog(session, rootOffset, upgraded ?? catalog, layouts));
       }
       pool.lastShutdownClean = session.dv.getUint32(rootOffset + RootField.openFlag, true) === 0;
+      pool.inspecting = inspect;
       pool.setOpenFlag(1);
       return pool;
     } catch (error) {
@@ -180,16 +192,16 @@ export class Pool {
     if (!isView(obj) || obj[STATE].session !== session) throw new TypeError('free: expected a live object of this pool');
     const state = obj[STATE];
     if (state.offset === DEAD) session.deadView(state);
+    if (isStructView(obj)) {
+      throw new TypeError(`free: this ${obj[LAYOUT].name} is embedded in a ${state.layout.name}; free the ${state.layout.name} that holds it`);
+    }
     if (state.offset === Number(session.dv.getBigUint64(this.rootOffset + RootField.userRoot, true))) {
       throw new TypeError('free: the root object cannot be freed');
     }
-    runTransaction(this, () => {
-      for (const field of state.layout.fields) {
-        if (field.kind !== 'heapString' && field.kind !== 'heapBytes') continue;
-        const blob = Number(session.dv.getBigUint64(state.offset + field.offset, true));
-        if (blob !== 0) session.tx.free(null, blob, `free(${state.layout.name})`);
-      }
-      session.tx.free(state, state.offset, `free(${state.layout.name})`);
+    const what = `free(${state.layout.name})`;
+    session.tx.atomically(() => {
+      for (const blob of session.heapBlobsOf(state)) session.tx.free(null, blob, what);
+      session.tx.free(state, state.offset, what);
     });
   }
 
@@ -233,7 +245,7 @@ export class Pool {
     if (!isView(obj) || obj[STATE].session !== session) throw new TypeError('locate: expected a live object of this pool');
     const state = obj[STATE];
     if (state.offset === DEAD) session.deadView(state);
-    return { offset: state.offset + obj[REL], layout: state.layout };
+    return { offset: state.offset + obj[REL], layout: obj[LAYOUT] };
   }
 
   /**
@@ -287,6 +299,7 @@ export class Pool {
 
   /** An aligned 4-byte store is failure-atomic, so the flag needs no transaction, only a persist. */
   private setOpenFlag(value: 0 | 1): void {
+    if (this.inspecting) return;
     const session = this[SESSION];
     session.dv.setUint32(this.rootOffset + RootField.openFlag, value, true);
     session.native.persist(this.rootOffset + RootField.openFlag, 4);

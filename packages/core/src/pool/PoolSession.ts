@@ -10,7 +10,7 @@ import type { FieldLayout, TypeLayout } from '../layout';
 import { resolveMemoryConfig, WritePolicy, type ResolvedMemoryConfig, type HybridMemoryConfig } from '../memory/config';
 import { buildPrototype, viewFactory } from '../objects/accessors';
 import type { CodecHost } from '../objects/codecs';
-import { DEAD, REL, STATE, ViewState, isView, type View } from '../objects/view-state';
+import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from '../objects/view-state';
 import { TransactionState } from '../tx/TransactionState';
 import { emptyStats, type PoolStats } from './stats';
 
@@ -191,7 +191,7 @@ export class PoolSession implements CodecHost {
     const state = value[STATE];
     if (state.session !== this) return `the ${state.layout.name} object belongs to another pool`;
     if (state.offset === DEAD) return `the ${state.layout.name} object was freed`;
-    if (value[REL] !== 0) return 'an embedded struct cannot be referenced';
+    if (isStructView(value)) return `this ${value[LAYOUT].name} is embedded in a ${state.layout.name} and cannot be referenced; reference the ${state.layout.name}`;
     if (state.layout !== layout) return `expected a ${layout.name}, got a ${state.layout.name}`;
     return state.offset;
   }
@@ -206,6 +206,27 @@ export class PoolSession implements CodecHost {
     const offset = this.tx.allocate(bytes.length, BLOB_TYPE_NUM, `store to ${what}`);
     this.u8.set(bytes, offset);
     return offset;
+  }
+
+  /**
+   * The blobs an object's heap string/bytes slots point at, embedded structs included, read from its
+   * latest bytes (the DRAM copy under write-back holds stores the pool has not seen yet).
+   */
+  heapBlobsOf(state: ViewState): number[] {
+    const dv = state.cache?.view ?? this.dv;
+    const base = state.cache !== null ? 0 : state.offset;
+    const blobs: number[] = [];
+    const visit = (layout: TypeLayout, at: number): void => {
+      for (const field of layout.fields) {
+        if (field.kind === 'struct') visit(field.struct as TypeLayout, at + field.offset);
+        else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
+          const blob = Number(dv.getBigUint64(at + field.offset, true));
+          if (blob !== 0) blobs.push(blob);
+        }
+      }
+    };
+    visit(state.layout, base);
+    return blobs;
   }
 
   freeBlob(offset: number): void {

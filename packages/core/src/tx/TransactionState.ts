@@ -27,6 +27,8 @@ export class TransactionState {
   private readonly allocated: ViewState[] = [];
   private readonly freed: { state: ViewState; offset: number }[] = [];
   private readonly dirty: CacheEntry[] = [];
+  /** DRAM copies whose heap slot was stored through to the pool in this transaction: resynced on abort. */
+  private readonly throughSlots: { entry: CacheEntry; at: number; length: number }[] = [];
   private scratchRanges = new Float64Array(48);
   private scratchBytes = new Uint8Array(4096);
 
@@ -73,6 +75,36 @@ export class TransactionState {
       stats.snapshotBytes += size;
     }
     stats.snapshots++;
+  }
+
+  /**
+   * Runs `fn` in the running transaction, or in one of its own when none runs: for operations that
+   * are transactional whatever the class's level (allocation, free, heap string/bytes stores).
+   */
+  atomically<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.begin();
+    try {
+      const result = fn();
+      this.commit();
+      return result;
+    } catch (error) {
+      if (this.active) this.abort();
+      throw error;
+    }
+  }
+
+  /** Undo-logs exactly [offset, offset + size): for stores that must not roll back the rest of their object. */
+  snapshotRange(offset: number, size: number, what: string): void {
+    this.ensureNative(what);
+    this.session.native.txAddRange(offset, size);
+    this.session.stats.snapshots++;
+    this.session.stats.snapshotBytes += size;
+  }
+
+  /** Records that `entry`'s bytes [at, at + length) mirror a transactional store to the pool. */
+  noteThroughSlot(entry: CacheEntry, at: number, length: number): void {
+    this.throughSlots.push({ entry, at, length });
   }
 
   /** Allocates an object of the transaction; its bytes need no snapshot. */
@@ -172,7 +204,15 @@ export class TransactionState {
     if (committed) {
       for (const { state, offset } of this.freed) session.forget(state, offset);
       for (const entry of this.dirty) entry.clean();
+      // The fresh mark (no snapshot needed) holds only in the transaction that allocated the object,
+      // whether or not it was stored to there.
+      for (const state of this.allocated) if (state.cache !== null) state.cache.fresh = false;
     } else {
+      // The pool's copy of these slots was rolled back: bring the DRAM copies back in line with it.
+      for (const { entry, at, length } of session.native.closed ? [] : this.throughSlots) {
+        const owner = entry.owner;
+        if (owner.offset !== DEAD && owner.cache === entry) entry.bytes.set(session.pmemBytes().subarray(owner.offset + at, owner.offset + at + length), at);
+      }
       // Restore frees first: an object allocated and freed in this transaction must end up dead.
       for (const { state, offset } of this.freed) state.offset = offset;
       for (const state of this.allocated) {
@@ -185,6 +225,7 @@ export class TransactionState {
     if (this.allocated.length !== 0) this.allocated.length = 0;
     if (this.freed.length !== 0) this.freed.length = 0;
     if (this.dirty.length !== 0) this.dirty.length = 0;
+    if (this.throughSlots.length !== 0) this.throughSlots.length = 0;
     this.depth = 0;
     this.id = IDLE;
     runningSession = null;
