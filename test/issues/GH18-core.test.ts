@@ -194,3 +194,37 @@ describe('embedded struct views', () => {
     pool.close();
   });
 });
+
+describe('the deep check names what a free or a torn slot leaves behind', () => {
+  test('freeing an object that is still referenced is the caller\'s duty: reads throw DANGLING_REF, the check reports dangling-ref', () => {
+    const pool = Pool.create(tmp.file('dangling-ref'), { types: [Holder, Labelled, Point] });
+    const root = pool.root(Holder);
+    const child = pool.create(Holder);
+    runTransaction(pool, () => { root.next = child; });
+    pool.free(child);
+    expect(() => root.next).toThrow(expect.objectContaining({ code: 'DANGLING_REF' }));
+    const kinds = pool.deepCheck().problems.map((p) => p.kind);
+    expect(kinds).toEqual(['dangling-ref']);
+    pool.close();
+  });
+
+  test('a heap slot naming a blob another slot names is a dangling slot', () => {
+    const pool = Pool.create(tmp.file('shared-slot'), { types: [Holder, Labelled, Point] });
+    const root = pool.root(Holder);
+    runTransaction(pool, () => {
+      root.inner.label = 'mine';
+      root.next = pool.create(Holder);
+      root.next.inner.label = 'yours';
+    });
+    // Tear the pool by hand: copy the root's slot into the child's, as a rolled-back blob left it.
+    const session = Pool.sessionOf(pool);
+    const bytes = session.pmemBytes();
+    const rootAt = pool.locate(root.inner).offset;
+    const childAt = pool.locate(root.next!.inner).offset;
+    bytes.copyWithin(childAt, rootAt, rootAt + 16);
+    const problems = pool.deepCheck().problems;
+    expect(problems.map((p) => p.kind).sort()).toEqual(['dangling-slot', 'leak']);
+    expect(problems.find((p) => p.kind === 'dangling-slot')!.message).toMatch(/also named by/);
+    pool.close();
+  });
+});

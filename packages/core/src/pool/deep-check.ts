@@ -8,7 +8,12 @@ import { CATALOG_TYPE_NUM, RootField } from './catalog';
 import type { FieldLayout, TypeLayout } from '../layout';
 
 export interface CheckProblem {
-  readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-slot' | 'leak';
+  /**
+   * `dangling-ref`: a ref names no live object of its class (it was freed while still referenced).
+   * `dangling-slot`: a heap string/bytes slot names no live blob, a blob shorter than its length, or a
+   * blob another slot names too (a slot left pointing at freed memory that was allocated again).
+   */
+  readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-ref' | 'dangling-slot' | 'leak';
   /** `Class@offset` (or `type#n@offset` for unknown types). */
   readonly object: string;
   readonly field?: string;
@@ -66,7 +71,9 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
       try {
         void view[field.name];
       } catch (error) {
-        problems.push({ kind: 'bad-field', object: name(off), field: field.name, message: (error as Error).message });
+        const code = (error as { code?: string }).code;
+        const kind = code === 'DANGLING_REF' || code === 'REF_TYPE_MISMATCH' ? 'dangling-ref' : 'bad-field';
+        problems.push({ kind, object: name(off), field: field.name, message: (error as Error).message });
       }
     }
   }
@@ -75,15 +82,22 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   const visitFields = (base: number, layout: TypeLayout, from: number) => {
     for (const field of layout.fields) visitField(base + field.offset, field, from);
   };
+  const slotOwner = new Map<number, string>(); // blob -> the slot that names it
   const visitField = (at: number, field: FieldLayout, from: number) => {
     if (field.kind === 'ref') reach(u64(at + 8));
     else if (field.kind === 'struct') visitFields(at, field.struct!, from);
     else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
       const blob = u64(at);
       if (blob === 0) return;
-      if (heap.get(blob) !== BLOB_TYPE_NUM) {
-        problems.push({ kind: 'dangling-slot', object: name(from), field: field.name, message: `heap slot points at ${blob}, which is not a live blob` });
-      } else reach(blob);
+      const slot = `${name(from)}.${field.name}`;
+      const dangling = (message: string) => problems.push({ kind: 'dangling-slot', object: name(from), field: field.name, message });
+      if (heap.get(blob) !== BLOB_TYPE_NUM) dangling(`heap slot points at ${blob}, which is not a live blob`);
+      else if (u64(at + 8) > native.usableSize(blob)) dangling(`heap slot says ${u64(at + 8)} bytes, but the blob at ${blob} holds ${native.usableSize(blob)}`);
+      else if (slotOwner.has(blob)) dangling(`the blob at ${blob} is also named by ${slotOwner.get(blob)}`);
+      else {
+        slotOwner.set(blob, slot);
+        reach(blob);
+      }
     }
   };
   while (queue.length > 0) {
