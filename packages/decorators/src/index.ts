@@ -11,6 +11,8 @@ export {
   LAYOUT_KEY,
   SCALAR_TYPES,
   FIRST_RESERVED_TYPE_NUM,
+  CATALOG_TYPE_NUM,
+  BLOB_TYPE_NUM,
 } from './metadata';
 export type {
   ScalarType,

@@ -14,6 +14,10 @@ export const SCALAR_TYPES: readonly ScalarType[] = ['u8', 'i8', 'u16', 'i16', 'u
 
 /** Type numbers from here up are pmemts's own (schema catalog, heap blobs); classes use the ones below. */
 export const FIRST_RESERVED_TYPE_NUM = 0x7fffff00;
+/** Type number of the schema catalog blob. */
+export const CATALOG_TYPE_NUM = FIRST_RESERVED_TYPE_NUM;
+/** Type number of the blobs behind heap strings and byte arrays. */
+export const BLOB_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 1;
 
 /** The layout recorded on `ctor` itself (not inherited from a parent class), or undefined. */
 export function getRecordedLayout(ctor: Function): RecordedLayout | undefined {

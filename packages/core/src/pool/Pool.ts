@@ -10,7 +10,7 @@ import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
 import { runTransaction } from '../tx/runTransaction';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
-import { PoolSession, BLOB_TYPE_NUM } from './PoolSession';
+import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport } from './deep-check';
 
@@ -322,11 +322,6 @@ function prepare(options: PoolOpenOptions, where: string): { layouts: TypeLayout
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
   const types = options.types ?? [];
   if (!Array.isArray(types)) throw new TypeError(`${where}: options.types must be an array of @Persistent classes`);
-  const layouts = resolveLayouts(types as Function[]);
-  for (const layout of layouts) {
-    if (layout.typeNum === BLOB_TYPE_NUM || layout.typeNum >= 0x7fffff00) {
-      throw new TypeError(`${where}: ${layout.name} uses type number ${layout.typeNum}, reserved by pmemts`);
-    }
-  }
-  return { layouts, memory: options.memory };
+  // LayoutValidator refuses reserved type numbers (FIRST_RESERVED_TYPE_NUM and up).
+  return { layouts: resolveLayouts(types as Function[]), memory: options.memory };
 }

@@ -4,6 +4,7 @@
  * and the counters. `Pool` is the public face; this is what accessors and codecs talk to.
  */
 import { InvalidObjectError, PoolClosedError, PoolCorruptError, type NativePool } from '@pmemts/native';
+import { BLOB_TYPE_NUM } from '@pmemts/decorators';
 import { DramCache } from '../cache/DramCache';
 import type { CacheEntry } from '../cache/CacheEntry';
 import type { FieldLayout, TypeLayout } from '../layout';
@@ -14,8 +15,6 @@ import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from 
 import { TransactionState } from '../tx/TransactionState';
 import { emptyStats, type PoolStats } from './stats';
 
-/** Type number of the blobs behind heap strings and byte arrays. */
-export const BLOB_TYPE_NUM = 0x7fffff01;
 
 interface ClassEntry {
   readonly layout: TypeLayout;

@@ -10,12 +10,12 @@
  * session ended without close() (a crash, or a pool dropped unclosed).
  */
 import { PoolCorruptError } from '@pmemts/native';
+import { CATALOG_TYPE_NUM } from '@pmemts/decorators';
 import { SchemaMismatchError, type SchemaDifference } from '../errors';
-import type { TypeLayout } from '../layout';
+import type { FieldLayout, TypeLayout } from '../layout';
 import type { PoolSession } from './PoolSession';
 
 export const ROOT_RECORD_SIZE = 48;
-export const CATALOG_TYPE_NUM = 0x7fffff00;
 const MAGIC = 0x313053544d454d50n; // "PMEMTS01" read as little-endian u64
 const FORMAT = 1;
 
@@ -62,7 +62,7 @@ export function catalogTypeOf(layout: TypeLayout): CatalogType {
       if (f.length !== undefined) field.length = f.length;
       if (f.maxBytes !== undefined) field.maxBytes = f.maxBytes;
       if (f.kind === 'struct' && f.struct) field.target = f.struct.name;
-      if (f.kind === 'ref' && f.target) field.target = (f.target() as { name?: string })?.name;
+      if (f.kind === 'ref') field.target = f.targetName;
       return field;
     }),
   };
@@ -84,12 +84,36 @@ export function readCatalog(session: PoolSession, rootOffset: number): Catalog |
     throw new PoolCorruptError(`${file}: the schema catalog pointer is invalid`, 'CATALOG_CORRUPT');
   }
   try {
-    const catalog = JSON.parse(new TextDecoder().decode(session.pmemBytes().subarray(off, off + len))) as Catalog;
-    if (!Array.isArray(catalog.types)) throw new Error('types is not an array');
+    const catalog: unknown = JSON.parse(new TextDecoder().decode(session.pmemBytes().subarray(off, off + len)));
+    assertCatalogShape(catalog);
     return catalog;
   } catch (error) {
     throw new PoolCorruptError(`${file}: the schema catalog is unreadable: ${(error as Error).message}`, 'CATALOG_CORRUPT');
   }
+}
+
+/** Every value the catalog's readers use has its type, so a damaged catalog is CATALOG_CORRUPT rather than a TypeError later. */
+function assertCatalogShape(catalog: unknown): asserts catalog is Catalog {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!isObject(catalog) || !Array.isArray(catalog.types)) throw new Error('types is not an array');
+  for (const [i, type] of (catalog.types as unknown[]).entries()) {
+    const ok = isObject(type) && typeof type.name === 'string' && isCount(type.typeNum) && isCount(type.version) && isCount(type.size) && isCount(type.align) && typeof type.fingerprint === 'string' && Array.isArray(type.fields);
+    if (!ok) throw new Error(`type ${i} is malformed`);
+    for (const field of type.fields as unknown[]) {
+      const fieldOk = isObject(field) && typeof field.name === 'string' && typeof field.kind === 'string' && isCount(field.offset) && isCount(field.size) && isCount(field.align) &&
+        (field.target === undefined || typeof field.target === 'string');
+      if (!fieldOk) throw new Error(`a field of ${type.name} is malformed`);
+    }
+  }
+}
+
+/**
+ * Pools written before pmemts recorded ref targets by persistent name hold the target's JS class
+ * name instead (`OrderModel` for `@Persistent({ name: 'Order' }) class OrderModel`).
+ */
+function isLegacyTargetOf(inPool: CatalogField, code: FieldLayout): boolean {
+  return code.kind === 'ref' && inPool.kind === 'ref' && inPool.target !== code.targetName && inPool.target === code.target?.().name;
 }
 
 /** Differences between the classes in code and the catalog; empty when every known class matches. */
@@ -112,11 +136,14 @@ export function compareCatalog(catalog: Catalog, layouts: TypeLayout[]): SchemaD
     }
     const poolFields = new Map(pool.fields.map((f) => [f.name, f]));
     const codeFields = new Map(code.fields.map((f) => [f.name, f]));
-    for (const f of code.fields) {
+    for (const [i, f] of code.fields.entries()) {
       const p = poolFields.get(f.name);
       if (p === undefined) {
         differences.push({ type: code.name, field: f.name, what: 'field', inPool: 'no such field', inCode: describeField(f) });
-      } else if (describeField(p) !== describeField(f)) {
+        continue;
+      }
+      const inPool = isLegacyTargetOf(p, layout.fields[i]) ? { ...p, target: f.target } : p;
+      if (describeField(inPool) !== describeField(f)) {
         differences.push({ type: code.name, field: f.name, what: 'field', inPool: describeField(p), inCode: describeField(f) });
       }
     }
@@ -136,6 +163,28 @@ function describeField(f: CatalogField): string {
     .filter(Boolean)
     .join(', ');
   return `${type}${extra ? ` (${extra})` : ''} at offset ${f.offset}, ${f.size} bytes`;
+}
+
+/**
+ * The catalog with legacy ref targets (JS class names) renamed to persistent names, or null when it
+ * has none. Only types whose fingerprint equals their class's are renamed: the fingerprint hashes the
+ * persistent target names, so equal fingerprints prove what each legacy name stands for.
+ */
+export function upgradeLegacyTargets(catalog: Catalog, layouts: TypeLayout[]): Catalog | null {
+  const byName = new Map(layouts.map((l) => [l.name, l]));
+  let upgraded = false;
+  const types = catalog.types.map((type) => {
+    const layout = byName.get(type.name);
+    if (layout === undefined || layout.fingerprint !== type.fingerprint) return type;
+    const fields = type.fields.map((p) => {
+      const f = layout.fields.find((x) => x.name === p.name);
+      if (f?.kind !== 'ref' || p.target === f.targetName) return p;
+      upgraded = true;
+      return { ...p, target: f.targetName };
+    });
+    return { ...type, fields };
+  });
+  return upgraded ? { ...catalog, types } : null;
 }
 
 export function throwIfMismatch(file: string, differences: SchemaDifference[]): void {

@@ -3,8 +3,9 @@
  * points at a live object of its class; every heap slot at a live blob; and everything is reachable
  * from the root record (what is not is a leak).
  */
-import { BLOB_TYPE_NUM, type PoolSession } from './PoolSession';
-import { CATALOG_TYPE_NUM, RootField } from './catalog';
+import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM } from '@pmemts/decorators';
+import type { PoolSession } from './PoolSession';
+import { RootField } from './catalog';
 import type { FieldLayout, TypeLayout } from '../layout';
 
 export interface CheckProblem {
