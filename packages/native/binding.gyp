@@ -1,12 +1,22 @@
 {
+  "target_defaults": {
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "src"],
+    "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+    "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],
+    "libraries": ["-lpmemobj", "-lpmem"]
+  },
+  "variables": {
+    "addon_sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/objects/heap-format.cpp", "src/util/errors.cpp", "src/util/args.cpp"]
+  },
   "targets": [
     {
       "target_name": "pmemts_native",
-      "sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/util/errors.cpp", "src/util/args.cpp", "src/util/failpoints.cpp"],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "src"],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],
-      "libraries": ["-lpmemobj", "-lpmem"]
+      "sources": ["<@(addon_sources)"]
+    },
+    {
+      "target_name": "pmemts_native_failpoints",
+      "sources": ["<@(addon_sources)", "src/util/failpoints.cpp"],
+      "defines": ["PMEMTS_FAILPOINTS"]
     },
     {
       "target_name": "pmemts_probe",

@@ -2,8 +2,9 @@
  * Failpoints: the native layer fails the Nth begin / add-range / alloc / free / commit-time copy, once or
  * from then on. For every operation and N (upward until the operation completes), the failure must be
  * a typed error, the transaction aborted, the pool consistent (deep check) and every live view showing
- * the values from before.
+ * the values from before. Failpoints exist only in the addon's test build, which this import selects.
  */
+import './failpoint-build';
 import * as native from '@pmemts/native';
 import { isPmemError, Pool, runTransaction, WritePolicy } from '@pmemts/core';
 import { accountsOf, openBank, totalOf, transfer, type Bank } from '../../packages/examples/src';
@@ -14,6 +15,8 @@ afterAll(() => {
   native.setFailpoint();
   tmp.cleanup();
 });
+
+test('the failpoint build of the addon is loaded', () => expect(native.NATIVE_BUILD).toBe('failpoints'));
 
 const KINDS: native.FailpointKind[] = ['begin', 'addRange', 'alloc', 'free', 'copy'];
 let injected = 0;

@@ -77,7 +77,17 @@ Napi::Value JS_version(const Napi::CallbackInfo& info) {
   return v;
 }
 
-// setFailpoint(kind, nth, sticky) / setFailpoint() to clear. Test-only.
+// libpmemobj's limits, taken from its headers at build time so the JS constants cannot drift from them.
+Napi::Object Limits(Napi::Env env) {
+  Napi::Object limits = Napi::Object::New(env);
+  limits.Set("maxAllocSize", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MAX_ALLOC_SIZE)));
+  limits.Set("minPoolSize", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MIN_POOL)));
+  limits.Set("maxLayoutLength", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MAX_LAYOUT)));
+  return limits;
+}
+
+#ifdef PMEMTS_FAILPOINTS
+// setFailpoint(kind, nth, sticky) / setFailpoint() to clear. Only in the test build.
 Napi::Value JS_setFailpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() == 0 || info[0].IsUndefined()) {
@@ -96,6 +106,7 @@ Napi::Value JS_setFailpoint(const Napi::CallbackInfo& info) {
   }
   return ThrowTypeError(env, "kind must be one of begin, addRange, alloc, free, copy");
 }
+#endif
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Pool::Define(env);
@@ -103,7 +114,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("create", Napi::Function::New<JS_create>(env, "create"));
   exports.Set("open", Napi::Function::New<JS_open>(env, "open"));
   exports.Set("version", Napi::Function::New<JS_version>(env, "version"));
+  exports.Set("limits", Limits(env));
+#ifdef PMEMTS_FAILPOINTS
   exports.Set("setFailpoint", Napi::Function::New<JS_setFailpoint>(env, "setFailpoint"));
+#endif
   return exports;
 }
 

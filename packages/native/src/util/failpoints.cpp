@@ -1,3 +1,4 @@
+// Compiled only into the test build (binding.gyp target pmemts_native_failpoints).
 #include "util/failpoints.hpp"
 
 namespace pmemts {
