@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { errorClasses, PoolCorruptError, PoolError } from './errors';
+import { errorClasses, PmemError, PoolCorruptError, PoolError } from './errors';
 import { poolErrorFrom } from './pool-errors';
 import { probePool } from './probe';
 import { requireString, requireSize, requireMode } from './validate';
@@ -49,12 +49,6 @@ export const MemFlags = {
   NoFlush: 1 << 5,
 } as const;
 
-/** Smallest pool libpmemobj accepts (PMEMOBJ_MIN_POOL, 8 MiB). */
-export const MIN_POOL_SIZE = 8 * 1024 * 1024;
-/** Longest layout name, terminating NUL included (PMEMOBJ_MAX_LAYOUT). */
-export const MAX_LAYOUT_LENGTH = 1024;
-/** Largest single allocation (PMEMOBJ_MAX_ALLOC_SIZE, ~16 GiB). */
-export const MAX_ALLOC_SIZE = 0x3fffdffc0;
 
 /** ctl names the binding can read or write; the value types are fixed by libpmemobj. */
 export type CtlName =
@@ -143,8 +137,22 @@ export interface NativePool {
   typeNum(offset: number): number;
   /** pmemobj_alloc_usable_size of a live object. */
   usableSize(offset: number): number;
-  /** Whether `offset` is a live object of this pool (an allocated, not freed, object start). */
+  /**
+   * Whether `offset` is a live object of this pool (an allocated, not freed, object start). The first
+   * call walks the whole heap once to build the set of live offsets (see heapWalks); later calls are
+   * a hash lookup.
+   */
   isObject(offset: number): boolean;
+  /**
+   * The allocation header in front of `offset`, read in O(1) from libpmemobj's on-media heap format
+   * with every read bounds-checked (safe on a corrupted offset): null unless `offset` lies in a chunk
+   * in use with a well-formed header there. Committed state only; unlike isObject it does not tell a
+   * block freed inside a run still in use from a live one, so use it for shape checks (the catalog at
+   * open), not for liveness.
+   */
+  allocationHeader(offset: number): { typeNum: number; usableSize: number } | null;
+  /** Whole-heap walks this handle has done (isObject's set is built by one, lazily; opening does none). */
+  readonly heapWalks: number;
 
   /** pmemobj_ctl_get for a known name. */
   ctlGet(name: CtlName): number;
@@ -171,11 +179,27 @@ interface Addon {
   create(path: string, layout: string, size: number, mode: number): NativePool;
   open(path: string, layout: string): NativePool;
   version(): { major: number; minor: number; text: string };
-  setFailpoint(kind?: FailpointKind, nth?: number, sticky?: boolean): void;
+  limits: { maxAllocSize: number; minPoolSize: number; maxLayoutLength: number };
+  /** Only in the test build. */
+  setFailpoint?(kind?: FailpointKind, nth?: number, sticky?: boolean): void;
 }
 
-const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'pmemts_native.node'));
+/**
+ * Which build of the addon to load, read once when this module loads. The shipped addon has no
+ * failpoints; `PMEMTS_NATIVE_BUILD=failpoints` loads the test build (pmemts_native_failpoints.node,
+ * built beside it), which tests set before importing pmemts.
+ */
+export const NATIVE_BUILD: 'release' | 'failpoints' = process.env.PMEMTS_NATIVE_BUILD === 'failpoints' ? 'failpoints' : 'release';
+
+const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', NATIVE_BUILD === 'failpoints' ? 'pmemts_native_failpoints.node' : 'pmemts_native.node'));
 addon.init({ ...errorClasses, TypeError });
+
+/** Smallest pool libpmemobj accepts (PMEMOBJ_MIN_POOL, 8 MiB), from libpmemobj's header at build time. */
+export const MIN_POOL_SIZE: number = addon.limits.minPoolSize;
+/** Longest layout name, terminating NUL included (PMEMOBJ_MAX_LAYOUT), from libpmemobj's header. */
+export const MAX_LAYOUT_LENGTH: number = addon.limits.maxLayoutLength;
+/** Largest single allocation (PMEMOBJ_MAX_ALLOC_SIZE, 0x3FFDFFFC0: just under 16 GiB), from libpmemobj's header. */
+export const MAX_ALLOC_SIZE: number = addon.limits.maxAllocSize;
 
 /** Operations a failpoint can make fail ('copy' is the snapshot-and-copy of txWriteBatch/runBatch). */
 export type FailpointKind = 'begin' | 'addRange' | 'alloc' | 'free' | 'copy';
@@ -183,12 +207,16 @@ export type FailpointKind = 'begin' | 'addRange' | 'alloc' | 'free' | 'copy';
 /**
  * Test-only: make the `nth` call (from now, 1-based) of `kind` fail the way libpmemobj reports a
  * failure (ENOMEM), once or, with `sticky`, every call from then on. Without arguments, disarms all.
- * Affects every pool of the process.
+ * Affects every pool of the process. Only the test build has failpoints (see NATIVE_BUILD); with the
+ * shipped addon, disarming does nothing and arming throws PmemError FAILPOINTS_UNAVAILABLE.
  */
 export function setFailpoint(kind?: FailpointKind, nth?: number, sticky = false): void {
-  if (kind === undefined) return addon.setFailpoint();
+  if (kind === undefined) return addon.setFailpoint?.();
   requireSize('nth', nth);
   if ((nth as number) < 1) throw new TypeError('nth must be at least 1');
+  if (addon.setFailpoint === undefined) {
+    throw new PmemError('failpoints exist only in the test build of the addon: set PMEMTS_NATIVE_BUILD=failpoints before loading @pmemts/native', 'FAILPOINTS_UNAVAILABLE');
+  }
   addon.setFailpoint(kind, nth, sticky);
 }
 
@@ -215,8 +243,10 @@ export function create(file: string, layout: string, size: number, mode = 0o666)
 
 /**
  * pmemobj_open, after a crash-isolating probe (see OpenOptions.probe).
- * @throws {PoolError} when the file is missing, locked (POOL_LOCKED), or its layout differs (POOL_LAYOUT_MISMATCH).
- * @throws {PoolCorruptError} when the file is not a pool, or libpmemobj could not open it without crashing.
+ * The file is checked first, with or without the probe (see requirePoolFile).
+ * @throws {PoolError} when the file is missing, locked (POOL_LOCKED), not a regular file or DAX device
+ * (POOL_NOT_A_FILE), or its layout differs (POOL_LAYOUT_MISMATCH).
+ * @throws {PoolCorruptError} when the file is not a pool (POOL_CORRUPT, also for a file under 8 MiB), or libpmemobj could not open it without crashing.
  */
 export function open(file: string, layout: string, options: OpenOptions = {}): NativePool {
   requireString('path', file);
@@ -230,7 +260,14 @@ export function open(file: string, layout: string, options: OpenOptions = {}): N
   return withPoolErrors(file, () => addon.open(file, layout));
 }
 
-/** Clear errors for what is not a pool file at all, before libpmemobj gives a vaguer one. */
+/**
+ * Refuses, before anything maps or opens the file (probe or not), what cannot be a pool: a missing
+ * path, a directory, a FIFO, socket or block device (opening a FIFO blocks), and a regular file
+ * smaller than the smallest pool (libpmemobj dies with SIGBUS mapping an empty one). A character
+ * device passes: device DAX (/dev/daxX.Y) pools are character devices whose st_size is 0.
+ * @throws {PoolError} POOL_NOT_FOUND, POOL_ACCESS_DENIED, POOL_NOT_A_FILE.
+ * @throws {PoolCorruptError} POOL_CORRUPT for a file too small to be a pool.
+ */
 function requirePoolFile(file: string): void {
   let stat: fs.Stats;
   try {
@@ -240,7 +277,18 @@ function requirePoolFile(file: string): void {
     throw poolErrorFrom((os.constants.errno as Record<string, number>)[err.code ?? ''] ?? 0, err.message, file);
   }
   if (stat.isDirectory()) throw poolErrorFrom(21, '', file);
-  if (!stat.isFile()) throw new PoolError(`${file}: not a regular file`, 'POOL_NOT_A_FILE');
+  if (stat.isCharacterDevice()) return;
+  if (!stat.isFile()) throw new PoolError(`${file}: is a ${fileKind(stat)}, not a pool file or a DAX device`, 'POOL_NOT_A_FILE');
+  if (stat.size < MIN_POOL_SIZE) {
+    throw new PoolCorruptError(`${file}: ${stat.size} bytes is smaller than the smallest pool (${MIN_POOL_SIZE} bytes): not a pmemobj pool`, 'POOL_CORRUPT');
+  }
+}
+
+function fileKind(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'FIFO';
+  if (stat.isSocket()) return 'socket';
+  if (stat.isBlockDevice()) return 'block device';
+  return 'special file';
 }
 
 /** The addon reports open/create failures as POOL_OPEN_FAILED with errno; refine them to what the user can act on. */
@@ -265,12 +313,17 @@ function pmdkText(message: string): string {
  * pmemobj_check, run in a child process (libpmemobj can crash on corrupted pools).
  * The pool must not be open in any process. Returns whether it is consistent; never throws for a
  * corrupt pool.
- * @throws {PoolError} when the file is missing, locked or not readable.
+ * @throws {PoolError} when the file is missing, locked, not readable, or not a regular file or DAX device.
  */
 export function check(file: string, layout: string): { consistent: boolean; message: string } {
   requireString('path', file);
   requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
-  requirePoolFile(file);
+  try {
+    requirePoolFile(file);
+  } catch (error) {
+    if (error instanceof PoolCorruptError) return { consistent: false, message: error.message };
+    throw error;
+  }
   const result = probePool(file, layout, 'check');
   if (result.status === 'consistent') return { consistent: true, message: result.message };
   if (result.status === 'inconsistent' || result.status === 'crashed') {

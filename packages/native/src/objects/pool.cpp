@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "objects/heap-format.hpp"
 #include "util/addon-data.hpp"
 #include "util/args.hpp"
 #include "util/errors.hpp"
@@ -83,6 +84,7 @@ Napi::Function Pool::Define(Napi::Env env) {
           InstanceMethod<&Pool::JS_typeNum>("typeNum"),
           InstanceMethod<&Pool::JS_usableSize>("usableSize"),
           InstanceMethod<&Pool::JS_isObject>("isObject"),
+          InstanceMethod<&Pool::JS_allocationHeader>("allocationHeader"),
           InstanceMethod<&Pool::JS_ctlGet>("ctlGet"),
           InstanceMethod<&Pool::JS_ctlSet>("ctlSet"),
           InstanceAccessor<&Pool::JS_getPath>("path"),
@@ -91,6 +93,7 @@ Napi::Function Pool::Define(Napi::Env env) {
           InstanceAccessor<&Pool::JS_getUuidLo>("uuidLo"),
           InstanceAccessor<&Pool::JS_getClosed>("closed"),
           InstanceAccessor<&Pool::JS_getBuffer>("buffer"),
+          InstanceAccessor<&Pool::JS_getHeapWalks>("heapWalks"),
       });
   GetAddonData(env)->poolCtor = Napi::Persistent(ctor);
   return ctor;
@@ -179,6 +182,7 @@ bool Pool::IsLive(uint64_t offset) {
 void Pool::BuildLiveSet() {
   // The heap walk sees committed state only; replay what the running transaction did since.
   live_.clear();
+  heapWalks_++;
   for (PMEMoid oid = pmemobj_first(pop_); !OID_IS_NULL(oid); oid = pmemobj_next(oid)) live_.insert(oid.off);
   PMEMoid root = pmemobj_root(pop_, 0);
   if (!OID_IS_NULL(root)) live_.insert(root.off);
@@ -641,6 +645,18 @@ Napi::Value Pool::JS_isObject(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, IsLive(offset));
 }
 
+Napi::Value Pool::JS_allocationHeader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t offset;
+  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
+  AllocationHeader header;
+  if (!ReadAllocationHeader(Base(), size_, offset, header)) return env.Null();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("typeNum", Napi::Number::New(env, static_cast<double>(header.typeNum)));
+  result.Set("usableSize", Napi::Number::New(env, static_cast<double>(header.usableSize)));
+  return result;
+}
+
 // --- ctl ----------------------------------------------------------------------------------------
 
 Napi::Value Pool::JS_ctlGet(const Napi::CallbackInfo& info) {
@@ -714,6 +730,7 @@ Napi::Value Pool::JS_getPath(const Napi::CallbackInfo& info) { return Napi::Stri
 Napi::Value Pool::JS_getSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(size_)); }
 Napi::Value Pool::JS_getIsPmem(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), isPmem_); }
 Napi::Value Pool::JS_getUuidLo(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), uuidLo_); }
+Napi::Value Pool::JS_getHeapWalks(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(heapWalks_)); }
 Napi::Value Pool::JS_getClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pop_ == nullptr); }
 
 Napi::Value Pool::JS_getBuffer(const Napi::CallbackInfo& info) {

@@ -54,6 +54,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
   Napi::Value JS_typeNum(const Napi::CallbackInfo& info);
   Napi::Value JS_usableSize(const Napi::CallbackInfo& info);
   Napi::Value JS_isObject(const Napi::CallbackInfo& info);
+  Napi::Value JS_allocationHeader(const Napi::CallbackInfo& info);
   Napi::Value JS_ctlGet(const Napi::CallbackInfo& info);
   Napi::Value JS_ctlSet(const Napi::CallbackInfo& info);
   Napi::Value JS_getPath(const Napi::CallbackInfo& info);
@@ -62,6 +63,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
   Napi::Value JS_getUuidLo(const Napi::CallbackInfo& info);
   Napi::Value JS_getClosed(const Napi::CallbackInfo& info);
   Napi::Value JS_getBuffer(const Napi::CallbackInfo& info);
+  Napi::Value JS_getHeapWalks(const Napi::CallbackInfo& info);
 
   // Each guard throws and returns false when its condition does not hold.
   bool RequireOpen(Napi::Env env);
@@ -100,6 +102,8 @@ class Pool : public Napi::ObjectWrap<Pool> {
   int txDepth_ = 0;
   // Liveness of object offsets: built lazily from a heap walk, kept current by alloc/free.
   bool liveBuilt_ = false;
+  // Whole-heap walks done for it (at most one per open; open itself does none).
+  uint64_t heapWalks_ = 0;
   std::unordered_set<uint64_t> live_;
   std::vector<LiveChange> txChanges_;
 };
