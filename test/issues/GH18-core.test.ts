@@ -228,3 +228,29 @@ describe('the deep check names what a free or a torn slot leaves behind', () => 
     pool.close();
   });
 });
+
+describe('compound operations inside a running transaction', () => {
+  test('create whose init does not fit aborts the whole transaction even when the closure catches it', () => {
+    const pool = Pool.create(tmp.file('create-init'), { types: [Everything, Point] });
+    const before = [...pool.objects(Everything)].length;
+    expect(() => runTransaction(pool, () => {
+      try {
+        pool.create(Everything, { u8: 1, i8: 1000 });
+      } catch { /* the half-initialised object must not commit */ }
+    })).toThrow(expect.objectContaining({ code: 'TX_INNER_FAILED' }));
+    expect([...pool.objects(Everything)].length).toBe(before);
+    pool.close();
+  });
+
+  test('a caught wrong-typed heap store at the Flush level changes nothing and dooms nothing', () => {
+    const pool = Pool.create(tmp.file('heap-caught'), { types: [Labelled], memory: { persistenceLevel: PersistenceLevel.Flush } });
+    const l = pool.root(Labelled);
+    l.label = 'kept';
+    runTransaction(pool, () => {
+      expect(() => { l.label = 42 as unknown as string; }).toThrow(FieldValueError);
+      l.n = 1;
+    });
+    expect(l.label).toBe('kept');
+    pool.close();
+  });
+});

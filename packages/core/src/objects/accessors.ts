@@ -44,7 +44,7 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
 
   const descriptor = memory.writePolicy === WritePolicy.WriteBack ? writeBackAccessor() : writeThroughAccessor();
   if ((field.kind === 'heapString' || field.kind === 'heapBytes') && level !== PersistenceLevel.Transaction) {
-    descriptor.set = heapSlotStore(codec, fo, size, what, session, memory);
+    descriptor.set = heapSlotStore(field, layout.name, codec, what, session, memory);
   }
   return descriptor;
 
@@ -110,12 +110,16 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
  * slot is undo-logged, so an abort does not roll back the object's other, non-transactional stores.
  * Under write-back the slot is stored through to the pool and mirrored in the DRAM copy.
  */
-function heapSlotStore(codec: FieldCodec, fo: number, size: number, what: string, session: PoolSession, memory: ResolvedMemoryConfig): (this: View, value: unknown) => void {
+function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, what: string, session: PoolSession, memory: ResolvedMemoryConfig): (this: View, value: unknown) => void {
   const tx = session.tx;
+  const heapCheck = heapValueCheck(field.kind);
+  const { offset: fo, size, name: path } = field;
   const writeBack = memory.writePolicy === WritePolicy.WriteBack;
   return function set(this: View, value: unknown) {
     const state = this[STATE];
     if (state.offset < 0) session.deadView(state);
+    // A wrong value changes nothing: refuse it before joining the transaction (which a throw would doom).
+    heapCheck(value, owner, path);
     const at = this[REL] + fo;
     tx.atomically(() => {
       const offset = state.offset;
@@ -168,10 +172,7 @@ function structCheck(inner: TypeLayout, session: PoolSession): StructCheck {
       let nested: StructCheck | undefined;
       checks.set(f.name, (v, owner, path) => void (nested ??= structCheck(f.struct as TypeLayout, session))(v, owner, path));
     } else if (f.kind === 'heapString' || f.kind === 'heapBytes') {
-      const ok = f.kind === 'heapString' ? (v: unknown) => typeof v === 'string' : (v: unknown) => v instanceof Uint8Array;
-      checks.set(f.name, (v, owner, path) => {
-        if (!ok(v)) throw new FieldValueError(owner, path, `expected a ${f.kind === 'heapString' ? 'string' : 'Uint8Array'}, got ${v === null ? 'null' : typeof v}`);
-      });
+      checks.set(f.name, heapValueCheck(f.kind));
     } else {
       const codec = buildCodec(inner, f, session);
       checks.set(f.name, (v, owner, path) => {
@@ -198,6 +199,16 @@ function structCheck(inner: TypeLayout, session: PoolSession): StructCheck {
       entries.push([name, v]);
     }
     return entries;
+  };
+}
+
+/** The type check of a heap string/bytes value, which a store cannot encode ahead (encoding allocates). */
+function heapValueCheck(kind: FieldLayout['kind']): (value: unknown, owner: string, path: string) => void {
+  const text = kind === 'heapString';
+  return (value, owner, path) => {
+    if (text ? typeof value !== 'string' : !(value instanceof Uint8Array)) {
+      throw new FieldValueError(owner, path, `expected a ${text ? 'string' : 'Uint8Array'}, got ${value === null ? 'null' : typeof value}`);
+    }
   };
 }
 

@@ -1,14 +1,13 @@
 /**
  * A pool file of persistent objects: create/open it with the classes it holds, reach objects from
  * its root, allocate and free them, iterate them, and close it. Object fields are live views of the
- * pool's memory (see objects/accessors.ts); changes go through runTransaction().
+ * pool's memory (see objects/accessors.ts); changes go through runTransaction() (tx/runTransaction.ts).
  */
 import * as native from '@pmemts/native';
 import { InvalidObjectError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
 import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
-import { runTransaction } from '../tx/runTransaction';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
@@ -105,7 +104,7 @@ export class Pool {
       const upgraded = catalog === null ? null : upgradeLegacyTargets(catalog, layouts);
       const known = new Set(catalog?.types.map((t) => t.name) ?? []);
       if (!inspect && (catalog === null || upgraded !== null || layouts.some((l) => !known.has(l.name)))) {
-        runTransaction(pool, () => writeCatalog(session, rootOffset, upgraded ?? catalog, layouts));
+        session.tx.atomically(() => writeCatalog(session, rootOffset, upgraded ?? catalog, layouts));
       }
       pool.lastShutdownClean = session.dv.getUint32(rootOffset + RootField.openFlag, true) === 0;
       pool.inspecting = inspect;
@@ -149,7 +148,7 @@ export class Pool {
       }
       return session.viewAt(entry.layout, existing) as T;
     }
-    return runTransaction(this, () => {
+    return session.tx.atomically(() => {
       const offset = session.tx.allocate(entry.layout.size, entry.layout.typeNum, `root(${entry.layout.name})`);
       session.native.txAddRange(this.rootOffset + RootField.userRoot, 16);
       dv.setBigUint64(at, BigInt(offset), true);
@@ -168,7 +167,7 @@ export class Pool {
     const session = this.live();
     const entry = session.classOf(Class, 'create');
     if (init !== undefined && (typeof init !== 'object' || init === null)) throw new TypeError('create: init must be an object');
-    return runTransaction(this, () => {
+    return session.tx.atomically(() => {
       const offset = session.tx.allocate(entry.layout.size, entry.layout.typeNum, `create(${entry.layout.name})`);
       const view = session.allocatedView(entry, offset) as unknown as T;
       if (init) {

@@ -78,14 +78,28 @@ export class TransactionState {
   }
 
   /**
-   * Runs `fn` in the running transaction, or in one of its own when none runs: for operations that
-   * are transactional whatever the class's level (allocation, free, heap string/bytes stores).
+   * Runs `fn` in the running transaction, or in one of its own when none runs, and commits that one
+   * when `fn` returns. A throw aborts the transaction; a throw inside a running transaction marks it
+   * failed, so it aborts even if an outer closure catches the error (`fn` may have done part of its work).
    */
   atomically<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
+    if (this.depth > 0) {
+      this.depth++;
+      try {
+        return fn();
+      } catch (error) {
+        this.failure ??= { error };
+        throw error;
+      } finally {
+        this.depth--;
+      }
+    }
     this.begin();
     try {
       const result = fn();
+      if (this.failure !== null) {
+        throw new TransactionError('an inner runTransaction (or store, create or free) threw, so the whole transaction was aborted', 'TX_INNER_FAILED', undefined, { cause: this.failure.error });
+      }
       this.commit();
       return result;
     } catch (error) {
