@@ -3,6 +3,7 @@
 const path = require('node:path');
 const { openBank, accountsOf, transfer } = require(path.resolve(__dirname, '../../packages/examples/dist'));
 const core = require(path.resolve(__dirname, '../../packages/core/dist'));
+const { writeLineSync } = require('./write-line');
 
 const [file, policy, seedText] = process.argv.slice(2);
 const memory = policy === 'write-back' ? { writePolicy: core.WritePolicy.WriteBack } : { writePolicy: core.WritePolicy.WriteThrough };
@@ -22,6 +23,6 @@ for (;;) {
     if (error instanceof RangeError) continue; // not enough money: rolled back, nothing to report
     throw error;
   }
-  // writeSync: the line is in the pipe before the next transaction starts.
-  require('node:fs').writeSync(1, `${bank.transferCount} ${from} ${to} ${amount}\n`);
+  // Synchronous: the line is in the pipe before the next transaction starts.
+  writeLineSync(1, `${bank.transferCount} ${from} ${to} ${amount}`);
 }

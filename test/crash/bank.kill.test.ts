@@ -58,13 +58,16 @@ function verify(file: string, policy: WritePolicy, acked: Ack[]): void {
     expect(accounts.reduce((s, a) => s + a.balance, 0n)).toBe(INITIAL_BALANCE * BigInt(accounts.length));
     const count = bank.transferCount;
     if (acked.length > 0) expect(count).toBeGreaterThanOrEqual(acked[acked.length - 1].seq);
-    // Walk the audit list back to the oldest acknowledged transfer of this run and compare each.
+    // Walk the audit list back to the oldest acknowledged transfer of this run and compare each: every
+    // record from the newest down to it must be there, so a chain that ends early fails.
+    if (acked.length === 0) return;
     const bySeq = new Map(acked.map((a) => [a.seq, a]));
     let record: Transfer | null = bank.lastTransfer;
-    for (let seq = count; record !== null && acked.length > 0 && seq >= acked[0].seq; seq--) {
+    for (let seq = count; seq >= acked[0].seq; seq--) {
+      if (record === null) throw new Error(`the audit chain ends at transfer ${seq + 1n}; acknowledged transfers go back to ${acked[0].seq}`);
       const ack = bySeq.get(seq);
       if (ack) {
-        expect(record.amount).toBe(ack.amount);
+        expect({ seq, amount: record.amount }).toEqual({ seq, amount: ack.amount });
         expect(record.from).toBe(accounts[ack.from]);
         expect(record.to).toBe(accounts[ack.to]);
       }

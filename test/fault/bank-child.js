@@ -1,9 +1,9 @@
 // Power-failure harness workload: K bank transfers on an existing pool, each acknowledged on stdout
 // ("commit <transferCount>") right after its transaction returns. Mode 'canary' plants a bug.
-const fs = require('node:fs');
 const path = require('node:path');
 const { openBank, accountsOf, transfer, Transfer } = require(path.resolve(__dirname, '../../packages/examples/dist'));
 const core = require(path.resolve(__dirname, '../../packages/core/dist'));
+const { writeLineSync } = require('../crash/write-line');
 
 const [file, policy, countText, mode] = process.argv.slice(2);
 const memory = { writePolicy: policy === 'write-back' ? core.WritePolicy.WriteBack : core.WritePolicy.WriteThrough };
@@ -11,7 +11,7 @@ const { pool, bank } = openBank(file, 4, { memory, size: 8 * 1024 * 1024 });
 const accounts = accountsOf(bank);
 let seed = 7;
 const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8);
-fs.writeSync(1, 'ready\n');
+writeLineSync(1, 'ready');
 
 // The canary's deliberate bug: the receiving balance is stored behind the undo log's back (no
 // snapshot, so no flush at commit either). The harness must notice.
@@ -42,6 +42,6 @@ for (let i = 0; i < Number(countText); i++) {
       if (i % 2 === 0) pool.free(pool.create(accounts[0].constructor, { owner: 'scratch' }));
     });
   }
-  fs.writeSync(1, `commit ${bank.transferCount}\n`);
+  writeLineSync(1, `commit ${bank.transferCount}`);
 }
 pool.close();
