@@ -1,19 +1,23 @@
 /**
  * Corrupt and hostile pools: seeded mutations of a real bank pool (header, lanes, heap, catalog and
- * object bytes: flips, zeroed and random regions, truncation, extension). Each is opened the way the
- * library does with probe: 'walk'; a crash or hang inside pmemobj_open or the heap walk is what the probe
- * child isolates in production (counted),
- * and anything else must be a typed error or a consistent open whose deep check reports problems
- * instead of crashing. A crash after a successful open, or an untyped error, is a violation.
+ * object bytes: flips, zeroed and random regions, truncation, extension). Each is opened in a worker
+ * the way the probe child does with probe: 'walk' (open, walk, close), then with Pool.open; the result
+ * must be a typed error or a consistent open whose deep check reports problems instead of crashing.
+ * When the worker dies or hangs inside that open and walk, the real probe is run on the same file and
+ * must report it (a crash or a hang: what production's probe: 'walk' turns into PoolCorruptError);
+ * only then is it counted as isolated. Any other death, a probe that opens the file cleanly, or an
+ * untyped error is a violation.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { probePool } from '@pmemts/native';
 import { openBank, accountsOf, transfer } from '../../packages/examples/src';
 import { tempDir } from '../core/fixtures';
 
 const MUTATIONS = Number(process.env.PMEMTS_FUZZ_MUTATIONS ?? (process.env.PMEMTS_TORTURE ? 100_000 : 10_000));
 const BATCH = 1000;
 const BATCH_TIMEOUT_MS = 300_000; // a backstop: the worker's own watchdog ends a hang within ~2 s
+const PROBE_DEADLINE_MS = 3_000; // the worker's watchdog gave the same open and walk 1-2 s
 const tmp = tempDir('fuzz');
 afterAll(() => tmp.cleanup());
 
@@ -24,7 +28,7 @@ test(`${MUTATIONS} corrupted pools never crash the caller`, () => {
   for (let i = 0; i < 40; i++) transfer(pool, bank, accounts[i % 6], accounts[(i + 1) % 6], 1n);
   pool.close();
   const work = path.join('/dev/shm', `pmemts-fuzz-${process.pid}.pool`);
-  const counts = { rejected: 0, isolatedCrashes: 0, isolatedHangs: 0, consistent: 0, problemsReported: 0 };
+  const counts = { rejected: 0, isolatedCrashes: 0, isolatedHangs: 0, probeRejected: 0, consistent: 0, problemsReported: 0 };
   const violations: string[] = [];
   let next = 0;
   while (next < MUTATIONS) {
@@ -54,10 +58,18 @@ test(`${MUTATIONS} corrupted pools never crash the caller`, () => {
       next = end;
       continue;
     }
-    // The worker died or hung: inside the open and walk the probe would have taken it; after, nothing would.
+    // The worker died or hung. Inside the open and walk, the probe must catch the same file (it still
+    // holds mutation last.i); after them, nothing would have.
     const how = child.signal === 'SIGKILL' ? 'hung' : `died (${child.signal ?? child.status})`;
-    if (last.step === 'open') counts[how === 'hung' ? 'isolatedHangs' : 'isolatedCrashes']++;
-    else violations.push(`#${last.i}: worker ${how} after "${last.step}": ${child.stderr.split('\n').slice(0, 3).join(' ')}`);
+    const detail = child.stderr.split('\n').slice(0, 3).join(' ');
+    if (last.step !== 'open') {
+      violations.push(`#${last.i}: worker ${how} after "${last.step}": ${detail}`);
+    } else {
+      const probe = probePool(work, 'pmemts-bank', 'walk', PROBE_DEADLINE_MS);
+      if (probe.status === 'crashed') counts[/did not finish/.test(probe.message) ? 'isolatedHangs' : 'isolatedCrashes']++;
+      else if (probe.status === 'failed') counts.probeRejected++;
+      else violations.push(`#${last.i}: worker ${how} in open/walk, but the probe reported "${probe.status}" (${probe.message}): ${detail}`);
+    }
     next = last.i + 1;
   }
   spawnSync('rm', ['-f', work]);

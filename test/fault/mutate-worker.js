@@ -10,6 +10,7 @@ const path = require('node:path');
 const native = require(path.resolve(__dirname, '../../packages/native/dist'));
 const core = require(path.resolve(__dirname, '../../packages/core/dist'));
 const { BANK_TYPES } = require(path.resolve(__dirname, '../../packages/examples/dist'));
+const { writeLineSync } = require('../crash/write-line');
 
 const { Worker } = require('node:worker_threads');
 
@@ -27,7 +28,7 @@ const watchdog = new Worker(
 );
 watchdog.unref();
 const pristine = fs.readFileSync(pristineFile);
-const say = (line) => fs.writeSync(1, line + '\n');
+const say = (line) => writeLineSync(1, line);
 
 /** The i-th mutation: deterministic from the seed, so a restarted worker continues the same sequence. */
 function mutation(i) {
