@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { classThunk, getRecordedLayout, isAlignment, propertySite, recordField, SCALAR_TYPES, type PropertySite } from './metadata';
-import type { FieldOptions, FieldSpec, FieldType, ScalarType } from './types';
+import type { CollectionKeySpec, CollectionValueSpec, FieldOptions, FieldSpec, FieldType, ScalarType } from './types';
 
 /** The keys each object form takes, so a misspelt option (`maxbytes`) is an error, not a silent default. */
 const FORM_KEYS = {
@@ -11,6 +11,8 @@ const FORM_KEYS = {
   bytes: ['type', 'length', 'align'],
   array: ['type', 'of', 'length', 'align'],
   struct: ['type', 'of', 'align'],
+  map: ['type', 'key', 'value', 'align'],
+  vector: ['type', 'of', 'align'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Form = keyof typeof FORM_KEYS;
@@ -98,7 +100,7 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
   // 'scalar' names the form of every scalar type, not a type of its own.
   const kind = isScalar(form.type) ? 'scalar' : form.type === 'scalar' ? undefined : form.type;
   if (typeof kind !== 'string' || !Object.hasOwn(FORM_KEYS, kind)) {
-    return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array' or 'struct'`);
+    return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array', 'struct', 'map' or 'vector'`);
   }
   const keys: readonly string[] = FORM_KEYS[kind as Form];
   const extra = Object.keys(form).filter((k) => !keys.includes(k));
@@ -121,7 +123,51 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
     }
     case 'struct':
       return { kind: 'struct', of: classThunk(site, form.of, 'a struct field needs', (n) => `@Field({ type: 'struct', of: () => ${n} })`) };
+    case 'map':
+      return { kind: 'map', key: mapKey(site, form.key), value: collectionValue(site, form.value, 'a map value', (v) => `@Field({ type: 'map', key: 'u64', value: ${v} })`) };
+    case 'vector':
+      return { kind: 'vector', value: collectionValue(site, form.of, "a vector's 'of'", (v) => `@Field({ type: 'vector', of: ${v} })`) };
   }
+}
+
+const KEY_SCALARS = ['u32', 'i32', 'u64', 'i64', 'f64'] as const;
+
+/** A map key: one of KEY_SCALARS, `{ type: 'string', maxBytes }` or `{ type: 'bytes', maxLength }`. */
+function mapKey(site: PropertySite, key: unknown): CollectionKeySpec {
+  const usage = `a map key is one of ${KEY_SCALARS.join(', ')}, { type: 'string', maxBytes: 32 } or { type: 'bytes', maxLength: 16 }`;
+  if (typeof key === 'string') {
+    if ((KEY_SCALARS as readonly string[]).includes(key)) return { kind: 'scalar', scalar: key as (typeof KEY_SCALARS)[number] };
+    return site.fail(`${usage}; got ${JSON.stringify(key)}`);
+  }
+  if (typeof key !== 'object' || key === null) return site.fail(`${usage}; got ${String(key)}`);
+  const form = key as Record<string, unknown>;
+  if (form.type === 'string') {
+    onlyKeys(site, form, ['type', 'maxBytes'], 'a string key');
+    return { kind: 'string', maxBytes: count(site, form.maxBytes, "a string key needs maxBytes: key: { type: 'string', maxBytes: 32 }") };
+  }
+  if (form.type === 'bytes') {
+    onlyKeys(site, form, ['type', 'maxLength'], 'a bytes key');
+    return { kind: 'bytes', maxLength: count(site, form.maxLength, "a bytes key needs maxLength: key: { type: 'bytes', maxLength: 16 }") };
+  }
+  return site.fail(`${usage}; got { type: ${JSON.stringify(form.type)} }`);
+}
+
+/** A map value or vector element: a scalar name, `{ type: 'string', maxBytes }` or `() => Class`. */
+function collectionValue(site: PropertySite, value: unknown, what: string, usage: (v: string) => string): CollectionValueSpec {
+  const forms = `a scalar name, { type: 'string', maxBytes: 32 } or () => Class`;
+  if (isScalar(value)) return { kind: 'scalar', scalar: value };
+  if (typeof value === 'function') return { kind: 'ref', target: classThunk(site, value, `${what} needs`, (n) => usage(`() => ${n}`)) };
+  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>).type === 'string') {
+    const form = value as Record<string, unknown>;
+    onlyKeys(site, form, ['type', 'maxBytes'], `${what} string`);
+    return { kind: 'string', maxBytes: count(site, form.maxBytes, `${what} string needs maxBytes: ${usage("{ type: 'string', maxBytes: 32 }")}`) };
+  }
+  return site.fail(`${what} is ${forms}: ${usage("'f64'")}; got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+}
+
+function onlyKeys(site: PropertySite, form: Record<string, unknown>, keys: readonly string[], what: string): void {
+  const extra = Object.keys(form).filter((k) => !keys.includes(k));
+  if (extra.length > 0) site.fail(`${what} takes ${keys.join(', ')}; remove ${extra.join(', ')}`);
 }
 
 function isScalar(value: unknown): value is ScalarType {

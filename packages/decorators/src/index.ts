@@ -13,12 +13,18 @@ export {
   FIRST_RESERVED_TYPE_NUM,
   CATALOG_TYPE_NUM,
   BLOB_TYPE_NUM,
+  COLLECTION_HEADER_TYPE_NUM,
+  COLLECTION_NODE_TYPE_NUM,
 } from './metadata';
 export type {
   ScalarType,
   FieldType,
   FieldOptions,
   FieldSpec,
+  MapKeyType,
+  CollectionValueType,
+  CollectionKeySpec,
+  CollectionValueSpec,
   PersistentOptions,
   HybridMemoryOptions,
   RecordedField,

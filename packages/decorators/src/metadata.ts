@@ -18,6 +18,10 @@ export const FIRST_RESERVED_TYPE_NUM = 0x7fffff00;
 export const CATALOG_TYPE_NUM = FIRST_RESERVED_TYPE_NUM;
 /** Type number of the blobs behind heap strings and byte arrays. */
 export const BLOB_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 1;
+/** Type number of the header of a map or vector field (what the field's PMEMoid names). */
+export const COLLECTION_HEADER_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 2;
+/** Type number of a map's tree nodes and a vector's element array. */
+export const COLLECTION_NODE_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 3;
 
 /** The layout recorded on `ctor` itself (not inherited from a parent class), or undefined. */
 export function getRecordedLayout(ctor: Function): RecordedLayout | undefined {

@@ -34,7 +34,34 @@ export type FieldType =
   /** Inline array of exactly `length` scalars. */
   | ({ type: 'array'; of: ScalarType; length: number } & FieldOptions)
   /** Another @Persistent class embedded by value (inlined, not a separate object). */
-  | ({ type: 'struct'; of: () => Constructor } & FieldOptions);
+  | ({ type: 'struct'; of: () => Constructor } & FieldOptions)
+  /** An ordered map (a B+ tree in the pool); the field is a 16-byte PMEMoid of the tree's header. */
+  | ({ type: 'map'; key: MapKeyType; value: CollectionValueType } & FieldOptions)
+  /** A growable array in the pool; the field is a 16-byte PMEMoid of the vector's header. */
+  | ({ type: 'vector'; of: CollectionValueType } & FieldOptions);
+
+/** Key types of a map field; every one orders as its values do (strings and bytes bytewise). */
+export type MapKeyType =
+  | 'u32' | 'i32' | 'u64' | 'i64' | 'f64'
+  /** A UTF-8 string of at most `maxBytes` bytes; bytewise order is code point order. */
+  | { type: 'string'; maxBytes: number }
+  /** A Uint8Array of at most `maxLength` bytes, in bytewise order (a prefix sorts first). */
+  | { type: 'bytes'; maxLength: number };
+
+/** Values of a map or elements of a vector: a scalar, an inline string, or a reference to a @Persistent class. */
+export type CollectionValueType = ScalarType | { type: 'string'; maxBytes: number } | (() => Constructor);
+
+/** A map key as recorded. */
+export type CollectionKeySpec =
+  | { kind: 'scalar'; scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64' }
+  | { kind: 'string'; maxBytes: number }
+  | { kind: 'bytes'; maxLength: number };
+
+/** A map value or vector element as recorded. */
+export type CollectionValueSpec =
+  | { kind: 'scalar'; scalar: ScalarType }
+  | { kind: 'string'; maxBytes: number }
+  | { kind: 'ref'; target: () => Constructor };
 
 /** A field as recorded: its kind and parameters, normalised. */
 export type FieldSpec =
@@ -45,7 +72,9 @@ export type FieldSpec =
   | { kind: 'bytes'; length: number; align?: number }
   | { kind: 'array'; scalar: ScalarType; length: number; align?: number }
   | { kind: 'struct'; of: () => Constructor; align?: number }
-  | { kind: 'ref'; target: () => Constructor; align?: number };
+  | { kind: 'ref'; target: () => Constructor; align?: number }
+  | { kind: 'map'; key: CollectionKeySpec; value: CollectionValueSpec; align?: number }
+  | { kind: 'vector'; value: CollectionValueSpec; align?: number };
 
 /**
  * Memory settings of one class (the HybridMemoryConfig of @pmemts/core). Opaque here: decorators only

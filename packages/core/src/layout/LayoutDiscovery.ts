@@ -144,6 +144,13 @@ function describeField(ctor: Function, name: string, spec: FieldSpec, within: re
     }
     case 'ref':
       return { name, kind: 'ref', target: spec.target, targetName: persistentNameOf(targetOf(ctor, name, spec.target, 'refers to')) };
+    case 'map':
+    case 'vector': {
+      const base = { name, kind: spec.kind, value: spec.value, ...(spec.kind === 'map' ? { key: spec.key } : {}) };
+      if (spec.value.kind !== 'ref') return base;
+      const target = spec.value.target;
+      return { ...base, target, targetName: persistentNameOf(targetOf(ctor, name, target, 'holds references to')) };
+    }
   }
 }
 
@@ -161,6 +168,12 @@ function targetOf(ctor: Function, field: string, thunk: () => Constructor, verb:
   if (typeof target !== 'function') return fail(`its target function returned ${String(target)}, not a class; is the class declared after this one is used?`);
   if (!isPersistentClass(target)) return fail(`${verb} ${target.name}, which is not @Persistent; decorate ${target.name} with @Persistent()`);
   return target;
+}
+
+/** A collection's value type as the fingerprint hashes it: a ref value by its target's type name. */
+function collectionValueOf(field: FieldLayout): unknown {
+  const value = field.value!;
+  return value.kind === 'ref' ? { kind: 'ref', target: field.targetName } : value;
 }
 
 /**
@@ -198,6 +211,8 @@ function fingerprintOf(layout: Omit<TypeLayout, 'fingerprint'>): string {
       maxBytes: f.maxBytes ?? null,
       struct: f.struct?.fingerprint ?? null,
       target: f.kind === 'ref' ? f.targetName : null,
+      // Only collection fields carry this member, so every other layout's fingerprint is unchanged.
+      ...(f.kind === 'map' || f.kind === 'vector' ? { collection: { key: f.key ?? null, value: collectionValueOf(f) } } : {}),
     })),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');

@@ -37,7 +37,7 @@ export function validateLayouts(layouts: Iterable<TypeLayout>): void {
     if (layout.size > MAX_OBJECT_SIZE) fail(`is ${layout.size} bytes; libpmemobj allocates at most ${MAX_OBJECT_SIZE}: move large fields to heapBytes`);
     for (const field of layout.fields) {
       if (!isAlignment(field.align)) fail(`alignment ${field.align} is not a power of two from 1 to 4096`, field.name);
-      if (field.kind !== 'ref') continue;
+      if (field.kind !== 'ref' && field.value?.kind !== 'ref') continue;
       const target = field.target!();
       if (!all.some((l) => l.ctor === target)) {
         fail(`refers to ${field.targetName}, which is not among the pool's types; add it to types`, field.name);

@@ -69,6 +69,7 @@ export function generateCHeader(layouts: Iterable<TypeLayout>, options: CHeaderO
     '',
     '/* inline string: `len` UTF-8 bytes of `data` are used; bool: one byte, 0 or 1; timestamp: milliseconds since the epoch. */',
     '',
+    ...(ordered.some((l) => l.fields.some((f) => f.kind === 'map' || f.kind === 'vector')) ? COLLECTION_DECLARATIONS : []),
   ];
   for (const layout of ordered) {
     lines.push(`#define ${macroName(layout.name)}_TYPE_NUM ${layout.typeNum}`);
@@ -115,8 +116,73 @@ function declaration(field: FieldLayout): string {
       return `struct ${field.targetName} ${field.name}`;
     case 'ref':
       return `TOID(struct ${field.targetName}) ${field.name}`;
+    case 'map':
+      return `PMEMoid ${field.name} /* -> struct pmemts_map_header; ${collectionComment(field)} */`;
+    case 'vector':
+      return `PMEMoid ${field.name} /* -> struct pmemts_vector_header; ${collectionComment(field)} */`;
   }
 }
+
+/** The key and value types of a collection field, for the reader of the header. */
+function collectionComment(field: FieldLayout): string {
+  const value = field.value!;
+  const valueText = value.kind === 'scalar' ? value.scalar : value.kind === 'string' ? `string(maxBytes ${value.maxBytes})` : `TOID(struct ${field.targetName})`;
+  if (field.kind === 'vector') return `elements ${valueText}`;
+  const key = field.key!;
+  const keyText = key.kind === 'scalar' ? key.scalar : key.kind === 'string' ? `string(maxBytes ${key.maxBytes})` : `bytes(maxLength ${key.maxLength})`;
+  return `keys ${keyText}, values ${valueText}`;
+}
+
+/**
+ * The collection headers and node formats (docs/layout.md "Collections"). Node sizes depend on each
+ * tree's key size, value size and capacities, stored in its header, so nodes are declared by their
+ * fixed prefix; the rest is addressed by the arithmetic documented in the comments.
+ */
+const COLLECTION_DECLARATIONS = [
+  '#ifndef PMEMTS_COLLECTIONS_DEFINED',
+  '#define PMEMTS_COLLECTIONS_DEFINED',
+  '/* A map field\'s PMEMoid names this header (OID_NULL: an empty map). Offsets inside a tree are pool offsets. */',
+  'struct pmemts_map_header {',
+  '\tuint32_t magic;      /* 0x50414d50 "PMAP" */',
+  '\tuint16_t key_size;   /* bytes of a key: scalar width, or 4 + capacity rounded up to 4 (u32 len + bytes) */',
+  '\tuint16_t value_size; /* bytes of a value; a ref is a PMEMoid (16) */',
+  '\tuint16_t leaf_cap;   /* entries per leaf, 4..64 */',
+  '\tuint16_t inner_cap;  /* keys per inner node, 3..1024 */',
+  '\tuint32_t height;     /* 0 when empty, 1 when the root is a leaf */',
+  '\tuint64_t count;      /* entries */',
+  '\tuint64_t root;       /* pool offset of the root node, 0 when empty */',
+  '\tuint64_t first_leaf; /* pool offset of the leftmost leaf, 0 when empty */',
+  '};',
+  '_Static_assert(sizeof(struct pmemts_map_header) == 40, "pmemts_map_header: size");',
+  '/* Leaf: unsorted; slot i is used when bit i of bitmap is set. fp[i] is a 1-byte hash of slot i\'s key. Then',
+  ' * uint64_t next, prev (leaf chain in key order) at 16 + R, slots at 32 + R, R = leaf_cap rounded up to 8;',
+  ' * slot i at 32 + R + i * slot_size, key first, value at key_size rounded up to the value\'s alignment,',
+  ' * slot_size = the end of the value rounded up to 8. */',
+  'struct pmemts_map_leaf {',
+  '\tuint32_t kind;       /* 1 */',
+  '\tuint32_t reserved;',
+  '\tuint64_t bitmap;',
+  '\tuint8_t fp[];',
+  '};',
+  '/* Inner node: sorted; child[i] holds the keys k with key[i-1] <= k < key[i]. child[inner_cap + 1], then',
+  ' * key[inner_cap] at 8 + 8 * (inner_cap + 1), key_size bytes each. */',
+  'struct pmemts_map_inner {',
+  '\tuint32_t kind;       /* 2 */',
+  '\tuint32_t count;      /* keys in use; count + 1 children */',
+  '\tuint64_t child[];',
+  '};',
+  '/* A vector field\'s PMEMoid names this header (OID_NULL: an empty vector). */',
+  'struct pmemts_vector_header {',
+  '\tuint32_t magic;        /* 0x43455650 "PVEC" */',
+  '\tuint32_t element_size; /* element stride in bytes */',
+  '\tuint64_t length;',
+  '\tuint64_t capacity;',
+  '\tuint64_t data;         /* pool offset of capacity elements, 0 when capacity is 0 */',
+  '};',
+  '_Static_assert(sizeof(struct pmemts_vector_header) == 32, "pmemts_vector_header: size");',
+  '#endif',
+  '',
+];
 
 /** The layouts and every layout they embed or refer to, each once: a ref needs its target's TOID. */
 function closure(layouts: TypeLayout[]): TypeLayout[] {

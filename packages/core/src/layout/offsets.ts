@@ -6,10 +6,10 @@
  *   do not change.
  * - Each field starts at a multiple of its alignment. Natural alignments: u8/i8/bool 1, u16/i16 2,
  *   u32/i32/f32 4, u64/i64/f64/timestamp 8; inline string 4; bytes 1; array its element's;
- *   embedded struct its own; ref (PMEMoid) and heap slot 8.
+ *   embedded struct its own; ref (PMEMoid), map/vector (a PMEMoid of its header) and heap slot 8.
  * - Sizes: a scalar its width; inline string 4 + maxBytes rounded up to 4 (it is the C struct
  *   `{ uint32_t len; char data[maxBytes]; }`); bytes its length; array element size × length;
- *   embedded struct its padded size; ref and heap slot 16.
+ *   embedded struct its padded size; ref, map, vector and heap slot 16.
  * - A field's `align` option raises its alignment (64 = one cache line); lower values change nothing.
  * - The struct's alignment is the largest of its fields' and of the class's `align` option; its size
  *   is the end of the last field padded to a multiple of that alignment.
@@ -44,6 +44,8 @@ export function naturalPlacement(field: Pick<FieldLayout, 'kind' | 'scalar' | 'l
     case 'heapString':
     case 'heapBytes':
     case 'ref':
+    case 'map':
+    case 'vector':
       return { size: SLOT_SIZE, align: 8 };
     case 'bytes':
       return { size: field.length!, align: 1 };

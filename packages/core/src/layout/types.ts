@@ -1,7 +1,7 @@
-import type { Constructor, ScalarType } from '@pmemts/decorators';
+import type { CollectionKeySpec, CollectionValueSpec, Constructor, ScalarType } from '@pmemts/decorators';
 
 /** How a field's bytes are encoded (see docs/layout.md for each encoding). */
-export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'struct' | 'ref';
+export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'struct' | 'ref' | 'map' | 'vector';
 
 /** One field of a resolved layout: where its bytes are and how they are encoded. */
 export interface FieldLayout {
@@ -19,10 +19,14 @@ export interface FieldLayout {
   readonly length?: number;
   /** Capacity in UTF-8 bytes of an inline string. */
   readonly maxBytes?: number;
-  /** The class referred to (ref) or embedded (struct). */
+  /** The class referred to (ref, or the values of a map or vector of refs) or embedded (struct). */
   readonly target?: () => Constructor;
-  /** Stable type name of the class referred to (ref) or embedded (struct). */
+  /** Stable type name of the class referred to (ref, map/vector of refs) or embedded (struct). */
   readonly targetName?: string;
+  /** Key type of a map field. */
+  readonly key?: CollectionKeySpec;
+  /** Value type of a map field, element type of a vector field. */
+  readonly value?: CollectionValueSpec;
   /** Layout of an embedded struct. */
   readonly struct?: TypeLayout;
 }

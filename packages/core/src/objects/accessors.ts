@@ -11,13 +11,16 @@ import type { PoolSession } from '../pool/PoolSession';
 import { buildCodec, type FieldCodec } from './codecs';
 import { FieldValueError } from '../errors';
 import { LAYOUT, REL, STATE, isView, type View, type ViewState } from './view-state';
+import { collectionAccessor, isCollectionField } from '../collections/collection-field';
 
 export function buildPrototype(layout: TypeLayout, session: PoolSession, memory: ResolvedMemoryConfig): object {
   const proto = Object.create(layout.ctor.prototype);
   Object.defineProperty(proto, LAYOUT, { value: layout });
   for (const field of layout.fields) {
     const descriptor =
-      field.kind === 'struct' ? structAccessor(layout, field, session) : fieldAccessor(layout, field, session, memory);
+      field.kind === 'struct' ? structAccessor(layout, field, session)
+        : isCollectionField(field) ? collectionAccessor(layout, field, session)
+        : fieldAccessor(layout, field, session, memory);
     Object.defineProperty(proto, field.name, { ...descriptor, enumerable: true, configurable: false });
   }
   return proto;
@@ -171,6 +174,10 @@ function structCheck(inner: TypeLayout, session: PoolSession): StructCheck {
     if (f.kind === 'struct') {
       let nested: StructCheck | undefined;
       checks.set(f.name, (v, owner, path) => void (nested ??= structCheck(f.struct as TypeLayout, session))(v, owner, path));
+    } else if (isCollectionField(f)) {
+      checks.set(f.name, (_v, owner, path) => {
+        throw new FieldValueError(owner, path, `a ${f.kind} field cannot be assigned; change its contents through its methods`);
+      });
     } else if (f.kind === 'heapString' || f.kind === 'heapBytes') {
       checks.set(f.name, heapValueCheck(f.kind));
     } else {

@@ -182,7 +182,7 @@ export class Pool {
   }
 
   /**
-   * Frees `obj` transactionally (with its heap strings/bytes). Its view, and any other view of it,
+   * Frees `obj` transactionally (with its heap strings/bytes and the nodes of its maps and vectors). Its view, and any other view of it,
    * throws InvalidObjectError afterwards; an abort brings it back.
    * @throws {InvalidObjectError} when obj is already freed. @throws {TypeError} when obj is not a live object of this pool.
    */
@@ -199,7 +199,7 @@ export class Pool {
     }
     const what = `free(${state.layout.name})`;
     session.tx.atomically(() => {
-      for (const blob of session.heapBlobsOf(state)) session.tx.free(null, blob, what);
+      for (const owned of session.ownedAllocationsOf(state)) session.tx.free(null, owned, what);
       session.tx.free(state, state.offset, what);
     });
   }

@@ -13,6 +13,7 @@ import { buildPrototype, viewFactory } from '../objects/accessors';
 import type { CodecHost } from '../objects/codecs';
 import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from '../objects/view-state';
 import { TransactionState } from '../tx/TransactionState';
+import { collectionAllocations, isCollectionField } from '../collections/collection-field';
 import { emptyStats, type PoolStats } from './stats';
 
 
@@ -208,24 +209,26 @@ export class PoolSession implements CodecHost {
   }
 
   /**
-   * The blobs an object's heap string/bytes slots point at, embedded structs included, read from its
-   * latest bytes (the DRAM copy under write-back holds stores the pool has not seen yet).
+   * The allocations an object owns and that are freed with it: the blobs its heap string/bytes slots
+   * point at and the header and nodes of its maps and vectors, embedded structs included, read from
+   * its latest bytes (the DRAM copy under write-back holds stores the pool has not seen yet).
    */
-  heapBlobsOf(state: ViewState): number[] {
+  ownedAllocationsOf(state: ViewState): number[] {
     const dv = state.cache?.view ?? this.dv;
     const base = state.cache !== null ? 0 : state.offset;
-    const blobs: number[] = [];
+    const owned: number[] = [];
     const visit = (layout: TypeLayout, at: number): void => {
       for (const field of layout.fields) {
         if (field.kind === 'struct') visit(field.struct as TypeLayout, at + field.offset);
+        else if (isCollectionField(field)) owned.push(...collectionAllocations(this.dv, dv, at + field.offset, field));
         else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
           const blob = Number(dv.getBigUint64(at + field.offset, true));
-          if (blob !== 0) blobs.push(blob);
+          if (blob !== 0) owned.push(blob);
         }
       }
     };
     visit(state.layout, base);
-    return blobs;
+    return owned;
   }
 
   freeBlob(offset: number): void {

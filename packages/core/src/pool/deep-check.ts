@@ -3,7 +3,8 @@
  * points at a live object of its class; every heap slot at a live blob; and everything is reachable
  * from the root record (what is not is a leak).
  */
-import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM } from '@pmemts/decorators';
+import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
+import { checkCollectionField, isCollectionField } from '../collections/collection-field';
 import type { PoolSession } from './PoolSession';
 import { RootField } from './catalog';
 import type { FieldLayout, TypeLayout } from '../layout';
@@ -13,8 +14,10 @@ export interface CheckProblem {
    * `dangling-ref`: a ref names no live object of its class (it was freed while still referenced).
    * `dangling-slot`: a heap string/bytes slot names no live blob, a blob shorter than its length, or a
    * blob another slot names too (a slot left pointing at freed memory that was allocated again).
+   * `bad-collection`: a map or vector breaks an invariant (tree order, fill, counts, leaf chain, a node
+   * reached twice; see collections/tree-invariants.ts), or holds a value that does not decode.
    */
-  readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-ref' | 'dangling-slot' | 'leak';
+  readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-ref' | 'dangling-slot' | 'bad-collection' | 'leak';
   /** `Class@offset` (or `type#n@offset` for unknown types). */
   readonly object: string;
   readonly field?: string;
@@ -28,6 +31,14 @@ export interface CheckReport {
   readonly problems: CheckProblem[];
 }
 
+/** pmemts's own allocations, by type number: never user objects, reached through what owns them. */
+const RESERVED_NAMES = new Map([
+  [BLOB_TYPE_NUM, '(heap string/bytes)'],
+  [CATALOG_TYPE_NUM, '(schema catalog)'],
+  [COLLECTION_HEADER_TYPE_NUM, '(collection header)'],
+  [COLLECTION_NODE_TYPE_NUM, '(collection node)'],
+]);
+
 export function deepCheck(session: PoolSession, rootRecord: number, onProgress?: (done: number) => void): CheckReport {
   const native = session.native;
   const layouts = new Map(session.layouts().map((l) => [l.typeNum, l]));
@@ -37,7 +48,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   for (let off = native.first(); off !== 0; off = native.next(off)) {
     const typeNum = native.typeNum(off);
     heap.set(off, typeNum);
-    const name = typeNum === BLOB_TYPE_NUM ? '(heap string/bytes)' : typeNum === CATALOG_TYPE_NUM ? '(schema catalog)' : layouts.get(typeNum)?.name ?? `type#${typeNum}`;
+    const name = RESERVED_NAMES.get(typeNum) ?? layouts.get(typeNum)?.name ?? `type#${typeNum}`;
     byType[name] = (byType[name] ?? 0) + 1;
     if (heap.size % 1000 === 0) onProgress?.(heap.size);
   }
@@ -57,7 +68,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   reach(u64(rootRecord + RootField.userRoot));
 
   for (const [off, typeNum] of heap) {
-    if (typeNum === BLOB_TYPE_NUM || typeNum === CATALOG_TYPE_NUM) continue;
+    if (RESERVED_NAMES.has(typeNum)) continue;
     const layout = layouts.get(typeNum);
     if (layout === undefined) {
       problems.push({ kind: 'unknown-type', object: name(off), message: `type number ${typeNum} is not in the schema catalog` });
@@ -81,11 +92,45 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
 
   // Follow refs and heap slots from the roots, straight from the bytes.
   const visitFields = (base: number, layout: TypeLayout, from: number) => {
-    for (const field of layout.fields) visitField(base + field.offset, field, from);
+    for (const field of layout.fields) visitField(base + field.offset, field, from, layout);
   };
   const slotOwner = new Map<number, string>(); // blob -> the slot that names it
-  const visitField = (at: number, field: FieldLayout, from: number) => {
-    if (field.kind === 'ref') reach(u64(at + 8));
+  const nodeOwner = new Map<number, string>(); // collection header or node -> the field whose collection holds it
+  const allocation = (offset: number) => {
+    const typeNum = heap.get(offset);
+    return typeNum === undefined ? null : { typeNum, usableSize: native.usableSize(offset) };
+  };
+  /** A map or vector: its invariants, its nodes owned once, its values decoded, the objects it refers to reached. */
+  const visitCollection = (at: number, field: FieldLayout, owner: TypeLayout, from: number) => {
+    const where = `${name(from)}.${field.name}`;
+    const bad = (message: string) => problems.push({ kind: 'bad-collection', object: name(from), field: field.name, message });
+    const report = checkCollectionField(session, owner, field, at, allocation);
+    if (report === null) return;
+    report.problems.forEach(bad);
+    for (const node of report.nodes) {
+      if (nodeOwner.has(node)) bad(`node ${node} also belongs to ${nodeOwner.get(node)}`);
+      else {
+        nodeOwner.set(node, where);
+        reach(node);
+      }
+    }
+    const value = field.value!;
+    if (value.kind === 'string') {
+      for (const slot of report.values) if (dv.getUint32(slot, true) > value.maxBytes) bad(`a string value at ${slot} says ${dv.getUint32(slot, true)} bytes, over its maxBytes ${value.maxBytes}`);
+    } else if (value.kind === 'ref') {
+      const target = layouts.get(session.layoutOfTarget(field).typeNum)!;
+      for (const slot of report.values) {
+        const off = u64(slot + 8);
+        if (off === 0) continue;
+        if (heap.get(off) !== target.typeNum || dv.getBigUint64(slot, true) !== session.uuidLo) {
+          problems.push({ kind: 'dangling-ref', object: name(from), field: field.name, message: `a ${field.kind} value refers to ${off}, which is not a live ${target.name} of this pool` });
+        } else reach(off);
+      }
+    }
+  };
+  const visitField = (at: number, field: FieldLayout, from: number, owner: TypeLayout) => {
+    if (isCollectionField(field)) visitCollection(at, field, owner, from);
+    else if (field.kind === 'ref') reach(u64(at + 8));
     else if (field.kind === 'struct') visitFields(at, field.struct!, from);
     else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
       const blob = u64(at);
