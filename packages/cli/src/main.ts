@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * pmemts: inspect and check pools. Every command takes --json; human output is aligned tables.
- * Exit status: 0 fine, 1 problems found (check) or an unexpected failure, 2 usage, 3 cannot open.
+ * Every failure is one line on stderr with an exit status of errors.ts's ExitStatus.
  */
-import { Command, CommanderError } from 'commander';
-import { isPmemError, PoolError, SchemaMismatchError } from '@pmemts/core';
-import { UsageError } from './errors';
+import { Command } from 'commander';
+import { ExitStatus, reportFailure } from './errors';
 import { cellText, table, toJson } from './format';
 import { withPool } from './open';
+import { MAX_SHOW_DEPTH } from './options';
 import { info } from './commands/info';
 import { types } from './commands/types';
 import { ls } from './commands/ls';
@@ -29,7 +29,8 @@ const program = new Command()
   .name('pmemts')
   .description('Inspect and check pmemts pools')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Commander's own error text is dropped: its errors are thrown and printed by reportFailure, in one line.
+  .configureOutput({ writeErr: () => undefined });
 
 const withCommon = (c: Command) => c.option('--json', 'machine-readable output').option('--layout <name>', 'libpmemobj layout name (default: read from the pool header)');
 
@@ -51,7 +52,7 @@ withCommon(program.command('types <pool>').description('classes in the catalog w
   }),
 );
 
-withCommon(program.command('ls <pool>').description('objects as rows of their fields').option('--type <Class>', 'only this class').option('--limit <n>', 'at most n rows')).action(
+withCommon(program.command('ls <pool>').description('objects as rows of their fields').option('--type <Class>', 'only this class').option('--limit <n>', 'at most n rows (n ≥ 1)')).action(
   (file: string, o: Common & { type?: string; limit?: string }) =>
     withPool(file, o.layout, (p) => {
       const rows = ls(p, o);
@@ -63,7 +64,7 @@ withCommon(program.command('ls <pool>').description('objects as rows of their fi
     }),
 );
 
-withCommon(program.command('show <pool> <object>').description('one object (Class@offset or root), refs followed').option('--depth <n>', 'levels of refs to follow', '1')).action(
+withCommon(program.command('show <pool> <object>').description('one object (Class@offset or root), refs followed').option('--depth <n>', `levels of refs to follow, 0 to ${MAX_SHOW_DEPTH}`, '1')).action(
   (file: string, target: string, o: Common & { depth?: string }) =>
     withPool(file, o.layout, (p) => {
       const data = show(p, target, o);
@@ -79,7 +80,7 @@ withCommon(program.command('check <pool>').description('pmemobj_check plus the p
     const head = `${result.consistent ? 'consistent' : `${result.problems.length} problem(s)`}: ${result.objects} allocations, ${result.reachable} reachable; pmemobj_check ${result.pmemobjCheck.consistent ? 'ok' : 'FAILED'}`;
     return result.problems.length === 0 ? head : `${head}\n${table(['kind', 'object', 'field', 'problem'], result.problems.map((q) => [q.kind, q.object, q.field ?? '', q.message]))}`;
   });
-  if (!result.consistent) process.exitCode = 1;
+  if (!result.consistent) process.exitCode = ExitStatus.problemsFound;
 });
 
 withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) =>
@@ -106,23 +107,11 @@ withCommon(program.command('import <pool> <json>').description('create the objec
   print(data, o.json, () => `imported ${data.imported} objects`);
 });
 
-function fail(message: string, status: number): void {
-  process.stderr.write(`pmemts: ${message}\n`);
-  process.exitCode = status;
-}
+// A reader that closes the pipe early (`pmemts ls pool | head`) is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? (process.exitCode ?? ExitStatus.ok) : reportFailure(error)));
 
 try {
   program.parse(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof UsageError) {
-    fail(error.message, 2);
-  } else if (error instanceof SchemaMismatchError || error instanceof PoolError) {
-    fail((error as Error).message.split('\n').join('\n  '), 3);
-  } else if (isPmemError(error)) {
-    fail((error as Error).message, 1);
-  } else {
-    throw error;
-  }
+  process.exitCode = reportFailure(error);
 }

@@ -1,80 +1,125 @@
-import { runTransaction, openForInspection, type FieldLayout, type Pool, type TypeLayout } from '@pmemts/core';
+import { classesFromCatalog, FieldValueError, openForInspection, readLayoutName, readPoolCatalog, resolveLayouts, runTransaction, type TypeLayout } from '@pmemts/core';
 import * as fs from 'node:fs';
-import { objectValues } from '../format';
 import type { Inspected } from '../open';
-import { UsageError } from '../errors';
+import { ImportDataError } from '../errors';
+import { selectLayouts } from '../options';
+import { decodeObject, encodeObject, isPlainObject, type DecodedObject } from '../values';
 
 export interface ExportFile {
   format: 'pmemts-export';
   version: 1;
-  /** Flat objects: refs as `Class@offset` naming another exported object, bigints as strings, bytes as hex. */
+  /** Flat objects; field values in the encoding of values.ts (refs as `Class@offset` naming another exported object). */
   objects: { ref: string; type: string; data: Record<string, unknown> }[];
 }
 
 export function exportObjects({ pool }: Inspected, options: { type?: string }): ExportFile {
-  const layouts = pool.layouts().filter((l) => options.type === undefined || l.name === options.type);
-  if (options.type !== undefined && layouts.length === 0) throw new UsageError(`no class ${options.type} in this pool's catalog`);
   const objects: ExportFile['objects'] = [];
-  for (const layout of layouts) {
+  for (const layout of selectLayouts(pool, options.type)) {
     for (const obj of pool.objects(layout.ctor as never)) {
       const offset = pool.locate(obj as object).offset;
-      objects.push({ ref: `${layout.name}@${offset}`, type: layout.name, data: objectValues(pool, obj as object, layout) });
+      objects.push({ ref: `${layout.name}@${offset}`, type: layout.name, data: encodeObject(pool, obj as object, layout) });
     }
   }
   return { format: 'pmemts-export', version: 1, objects };
 }
 
+interface Entry {
+  readonly ref: string;
+  readonly where: string;
+  readonly object: DecodedObject;
+}
+
 /**
- * Creates every exported object inside one transaction, then links refs between them (refs to
- * objects not in the export become null). Either everything is imported or nothing is.
+ * Creates every exported object inside one transaction, then links the refs between them. The whole
+ * file is decoded and its refs checked before the pool is opened for writing, and a value a field
+ * refuses aborts the transaction: either everything is imported or nothing is.
+ * @throws {ImportDataError} naming the entry and field, for any value, ref or entry that cannot be imported as it is.
  */
 export function importObjects(file: string, jsonFile: string, layout: string | undefined): { imported: number } {
-  let data: ExportFile;
+  const data = readExport(jsonFile);
+  const name = layout ?? readLayoutName(file);
+  const layouts = resolveLayouts(classesFromCatalog(readPoolCatalog(file, name)));
+  const entries = decodeEntries(jsonFile, data, new Map(layouts.map((l) => [l.name, l])));
+  const { pool } = openForInspection(file, { layout: name, writable: true });
   try {
-    data = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read ${jsonFile}: ${(error as Error).message}`);
-  }
-  if (data?.format !== 'pmemts-export' || !Array.isArray(data.objects)) throw new UsageError(`${jsonFile} is not a pmemts export`);
-  const { pool } = openForInspection(file, { layout });
-  try {
-    const byName = new Map(pool.layouts().map((l) => [l.name, l]));
+    const ctors = new Map(pool.layouts().map((l) => [l.name, l.ctor]));
     runTransaction(pool, () => {
-      const created = new Map<string, object>();
-      const pending: [object, TypeLayout, Record<string, unknown>][] = [];
-      for (const o of data.objects) {
-        const l = byName.get(o.type);
-        if (l === undefined) throw new UsageError(`the export has class ${o.type}, which this pool's catalog lacks`);
-        const obj = pool.create(l.ctor as never) as object;
-        assign(pool, obj, l, o.data, false, created);
-        created.set(o.ref, obj);
-        pending.push([obj, l, o.data]);
+      const created = new Map(entries.map((e) => [e.ref, pool.create(ctors.get(e.object.layout.name) as never) as object]));
+      for (const e of entries) {
+        try {
+          assign(created.get(e.ref)!, e.object, created);
+        } catch (error) {
+          if (error instanceof FieldValueError) throw new ImportDataError(`${jsonFile}: ${e.where}: ${error.message}; nothing was imported`);
+          throw error;
+        }
       }
-      for (const [obj, l, values] of pending) assign(pool, obj, l, values, true, created);
     });
-    return { imported: data.objects.length };
+    return { imported: entries.length };
   } finally {
     pool.close();
   }
 }
 
-/** Assigns exported values (refs only in the second pass, once every object exists). */
-function assign(pool: Pool, obj: object, layout: TypeLayout, values: Record<string, unknown>, refs: boolean, created: Map<string, object>): void {
-  const target = obj as Record<string, unknown>;
-  for (const f of layout.fields) {
-    if (!(f.name in values) || (f.kind === 'ref') !== refs) continue;
-    if (f.kind === 'struct') {
-      assign(pool, target[f.name] as object, f.struct!, values[f.name] as Record<string, unknown>, refs, created);
-      continue;
-    }
-    target[f.name] = revive(f, values[f.name], created);
+function readExport(jsonFile: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(jsonFile, 'utf8');
+  } catch (error) {
+    throw new ImportDataError(`cannot read ${jsonFile}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ImportDataError(`${jsonFile} is not JSON: ${(error as Error).message}`);
   }
 }
 
-function revive(f: FieldLayout, v: unknown, created: Map<string, object>): unknown {
-  if (f.kind === 'ref') return v === null ? null : created.get(String(v)) ?? null;
-  if (f.kind === 'bytes' || f.kind === 'heapBytes') return typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'hex')) : v;
-  if (f.kind === 'scalar' && (f.scalar === 'u64' || f.scalar === 'i64') && typeof v === 'string') return BigInt(v);
-  if (f.kind === 'scalar' && f.scalar === 'timestamp' && typeof v === 'string') return new Date(v);
-  return v;
+/** Every entry decoded against the pool's classes, every ref naming an exported object of the field's class. */
+function decodeEntries(jsonFile: string, data: unknown, layouts: Map<string, TypeLayout>): Entry[] {
+  const fail = (message: string): never => {
+    throw new ImportDataError(`${jsonFile}: ${message}; nothing was imported`);
+  };
+  if (!isPlainObject(data) || data.format !== 'pmemts-export' || data.version !== 1 || !Array.isArray(data.objects)) {
+    return fail('not a pmemts export (expected { "format": "pmemts-export", "version": 1, "objects": [...] })');
+  }
+  const entries: Entry[] = [];
+  const typeOfRef = new Map<string, string>();
+  for (const [i, entry] of (data.objects as unknown[]).entries()) {
+    const where = `objects[${i}]`;
+    if (!isPlainObject(entry)) return fail(`${where} is not an object`);
+    const { ref, type, data: values } = entry;
+    if (typeof ref !== 'string' || ref === '') return fail(`${where}.ref must be a non-empty string`);
+    if (typeOfRef.has(ref)) return fail(`${where}.ref ${ref} names two objects`);
+    if (typeof type !== 'string') return fail(`${where}.type must be a class name`);
+    const layout = layouts.get(type) ?? fail(`${where} is of class ${type}, which this pool's catalog lacks`);
+    if (!isPlainObject(values)) return fail(`${where}.data must be an object of ${type}'s fields`);
+    try {
+      entries.push({ ref, where: `${where} (${ref})`, object: decodeObject(layout, values) });
+    } catch (error) {
+      if (error instanceof FieldValueError) return fail(`${where} (${ref}): ${error.message}`);
+      throw error;
+    }
+    typeOfRef.set(ref, type);
+  }
+  for (const e of entries) checkRefs(e.object, e.where, typeOfRef, fail);
+  return entries;
+}
+
+function checkRefs(object: DecodedObject, where: string, typeOfRef: Map<string, string>, fail: (message: string) => never): void {
+  for (const v of object.values.values()) {
+    if (v.kind === 'struct') checkRefs(v.object, where, typeOfRef, fail);
+    if (v.kind !== 'ref' || v.ref === null) continue;
+    const type = typeOfRef.get(v.ref);
+    if (type === undefined) fail(`${where}: ${v.path} refers to ${v.ref}, which is not in the export`);
+    if (type !== v.target) fail(`${where}: ${v.path} refers to ${v.ref}, a ${type}, where a ${v.target} belongs`);
+  }
+}
+
+/** Assigns decoded values; refs link to the objects created for their export names. */
+function assign(target: object, object: DecodedObject, created: Map<string, object>): void {
+  const fields = target as Record<string, unknown>;
+  for (const [name, v] of object.values) {
+    if (v.kind === 'struct') assign(fields[name] as object, v.object, created);
+    else fields[name] = v.kind === 'ref' ? (v.ref === null ? null : created.get(v.ref)) : v.value;
+  }
 }

@@ -1,0 +1,150 @@
+/**
+ * Field values as JSON, for output (ls, show, export) and back (import). One encoding, so an export
+ * imports exactly what it holds:
+ *   u64/i64: decimal string; f32/f64: number, or "NaN", "Infinity", "-Infinity", "-0" (JSON has no
+ *   such numbers); timestamp: ISO 8601 string as Date#toISOString writes it; bytes and heap bytes:
+ *   lowercase hex; ref: "Class@offset" or null; struct: an object of its fields; array: a JSON array
+ *   of its elements, each encoded as above.
+ */
+import { FieldValueError, PoolCorruptError, type FieldLayout, type Pool, type TypeLayout } from '@pmemts/core';
+
+type Scalar = NonNullable<FieldLayout['scalar']>;
+
+const FLOAT_WORDS = new Map<string, number>([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+  ['-0', -0],
+]);
+
+/** `Class@offset` of a live object. */
+export function refName(pool: Pool, obj: object): string {
+  const { offset, layout } = pool.locate(obj);
+  return `${layout.name}@${offset}`;
+}
+
+function encodeScalar(scalar: Scalar, value: unknown, where: string): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new PoolCorruptError(`${where}: the timestamp is outside the range of a Date (pool data is invalid)`, 'FIELD_CORRUPT');
+    return value.toISOString();
+  }
+  if (typeof value === 'number' && (scalar === 'f32' || scalar === 'f64') && (!Number.isFinite(value) || Object.is(value, -0))) {
+    return Object.is(value, -0) ? '-0' : String(value);
+  }
+  return value;
+}
+
+/** A field of `obj` as JSON data (reads the pool; a dangling ref or corrupt field throws its typed error). */
+export function encodeField(pool: Pool, obj: object, layout: TypeLayout, f: FieldLayout): unknown {
+  const value = (obj as Record<string, unknown>)[f.name];
+  const where = `${layout.name}.${f.name}`;
+  switch (f.kind) {
+    case 'ref':
+      return value === null ? null : refName(pool, value as object);
+    case 'struct':
+      return encodeObject(pool, value as object, f.struct!);
+    case 'bytes':
+    case 'heapBytes':
+      return Buffer.from(value as Uint8Array).toString('hex');
+    case 'array':
+      return (value as unknown[]).map((v) => encodeScalar(f.scalar!, v, where));
+    case 'scalar':
+      return encodeScalar(f.scalar!, value, where);
+    default:
+      return value;
+  }
+}
+
+export function encodeObject(pool: Pool, obj: object, layout: TypeLayout): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of layout.fields) out[f.name] = encodeField(pool, obj, layout, f);
+  return out;
+}
+
+/** A decoded object: field values ready to assign, refs still as their export names. */
+export interface DecodedObject {
+  readonly layout: TypeLayout;
+  readonly values: Map<string, DecodedValue>;
+}
+export type DecodedValue = { kind: 'value'; value: unknown } | { kind: 'ref'; ref: string | null; target: string; path: string } | { kind: 'struct'; object: DecodedObject };
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function describe(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * Decodes `data` (an object's fields in the encoding above) strictly: every value must be exactly what
+ * an export writes. Range checks are left to the field codecs, which run when the value is assigned.
+ * @throws {FieldValueError} naming the field, for any value of the wrong form or an unknown field.
+ */
+export function decodeObject(layout: TypeLayout, data: Record<string, unknown>, path = '', type = layout.name): DecodedObject {
+  const fields = new Map(layout.fields.map((f) => [f.name, f]));
+  const values = new Map<string, DecodedValue>();
+  for (const [name, value] of Object.entries(data)) {
+    const f = fields.get(name);
+    const at = path === '' ? name : `${path}.${name}`;
+    if (f === undefined) throw new FieldValueError(type, at, `${layout.name} has no field ${name}`);
+    values.set(name, decodeField(f, value, at, type));
+  }
+  return { layout, values };
+}
+
+/** `type` and `path` name the field in errors: the top-level class and the field's path inside it. */
+function decodeField(f: FieldLayout, v: unknown, path: string, type: string): DecodedValue {
+  const fail = (expected: string): never => {
+    throw new FieldValueError(type, path, `expected ${expected}, got ${describe(v)}`);
+  };
+  switch (f.kind) {
+    case 'ref':
+      if (v !== null && typeof v !== 'string') fail(`"Class@offset" of an exported object, or null`);
+      return { kind: 'ref', ref: v as string | null, target: f.targetName!, path };
+    case 'struct':
+      if (!isPlainObject(v)) fail(`an object of ${f.struct!.name}'s fields`);
+      return { kind: 'struct', object: decodeObject(f.struct!, v as Record<string, unknown>, path, type) };
+    case 'string':
+    case 'heapString':
+      if (typeof v !== 'string') fail('a string');
+      return { kind: 'value', value: v };
+    case 'bytes':
+    case 'heapBytes':
+      if (typeof v !== 'string' || !/^(?:[0-9a-f]{2})*$/i.test(v)) fail('bytes as a hex string (two digits a byte)');
+      return { kind: 'value', value: new Uint8Array(Buffer.from(v as string, 'hex')) };
+    case 'array':
+      if (!Array.isArray(v) || v.length !== f.length) fail(`an array of ${f.length} ${f.scalar}`);
+      return { kind: 'value', value: (v as unknown[]).map((e, i) => decodeScalar(f.scalar!, e, () => fail(`${f.scalar} elements (element ${i} is ${describe(e)})`))) };
+    case 'scalar':
+      return { kind: 'value', value: decodeScalar(f.scalar!, v, fail) };
+    default:
+      return fail(`a value of a known kind (${f.kind} is unknown)`);
+  }
+}
+
+function decodeScalar(scalar: Scalar, v: unknown, fail: (expected: string) => never): unknown {
+  switch (scalar) {
+    case 'u64':
+    case 'i64':
+      if (typeof v === 'string' && /^-?(?:0|[1-9][0-9]*)$/.test(v)) return BigInt(v);
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+      return fail('an integer as a decimal string');
+    case 'f32':
+    case 'f64':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string' && FLOAT_WORDS.has(v)) return FLOAT_WORDS.get(v);
+      return fail('a number, or "NaN", "Infinity", "-Infinity" or "-0"');
+    case 'bool':
+      if (typeof v !== 'boolean') fail('true or false');
+      return v;
+    case 'timestamp': {
+      const date = typeof v === 'string' ? new Date(v) : undefined;
+      if (date === undefined || Number.isNaN(date.getTime()) || date.toISOString() !== v) fail('an ISO 8601 timestamp as toISOString writes it, e.g. "2026-01-31T12:00:00.000Z"');
+      return date;
+    }
+    default:
+      if (typeof v !== 'number' || !Number.isInteger(v)) fail(`an integer (${scalar})`);
+      return v;
+  }
+}
