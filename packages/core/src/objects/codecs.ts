@@ -31,6 +31,10 @@ export interface CodecHost {
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
 
+/** Largest finite f32 and smallest positive (subnormal) f32. */
+const F32_MAX = 3.4028234663852886e38;
+const F32_MIN = 1.401298464324817e-45;
+
 type Scalar = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64' | 'f32' | 'f64' | 'bool' | 'timestamp';
 
 function intCodec(fail: Fail, min: number, max: number, read: (dv: DataView, at: number) => number,
@@ -74,17 +78,26 @@ export function scalarCodec(scalar: Scalar, fail: Fail): FieldCodec {
     case 'u64': return bigCodec(fail, false);
     case 'i64': return bigCodec(fail, true);
     case 'f32':
-    case 'f64': {
-      const f32 = scalar === 'f32';
       return {
-        read: f32 ? (dv, at) => dv.getFloat32(at, true) : (dv, at) => dv.getFloat64(at, true),
+        read: (dv, at) => dv.getFloat32(at, true),
         write(dv, at, v) {
           if (typeof v !== 'number') fail(`expected a number, got ${describe(v)}`);
-          if (f32) dv.setFloat32(at, v as number, true);
-          else dv.setFloat64(at, v as number, true);
+          const stored = Math.fround(v as number);
+          // Rounding to the nearest f32 is the field's contract; turning a finite value into ±Infinity or
+          // a non-zero one into 0 is not rounding but loss. NaN and ±Infinity given as such are stored.
+          if (Number.isFinite(v) && !Number.isFinite(stored)) fail(`${describe(v)} overflows f32 (largest finite is ±${F32_MAX})`);
+          if (v !== 0 && stored === 0) fail(`${describe(v)} underflows f32 to 0 (smallest non-zero is ${F32_MIN})`);
+          dv.setFloat32(at, stored, true);
         },
       };
-    }
+    case 'f64':
+      return {
+        read: (dv, at) => dv.getFloat64(at, true),
+        write(dv, at, v) {
+          if (typeof v !== 'number') fail(`expected a number, got ${describe(v)}`);
+          dv.setFloat64(at, v as number, true);
+        },
+      };
     case 'bool':
       return {
         read: (dv, at) => dv.getUint8(at) !== 0,
@@ -220,7 +233,8 @@ export function buildCodec(type: TypeLayout, field: FieldLayout, host: CodecHost
           return host.viewAt(targetLayout(), off);
         },
         write(dv, at, v) {
-          if (v === null || v === undefined) {
+          // Only null clears a ref: undefined is a missing value, refused as for every other field kind.
+          if (v === null) {
             dv.setBigUint64(at, 0n, true);
             dv.setBigUint64(at + 8, 0n, true);
             return;
