@@ -12,7 +12,7 @@ class Person {
   @Ref(() => Person) friend!: Person | null;
 }
 
-test('toPlain follows refs and is cycle-safe; fromPlain creates inside one transaction', () => {
+test('toPlain follows refs and writes a cycle as $id/$ref; fromPlain creates inside one transaction and closes it', () => {
   const pool = Pool.create(tmp.file('plain'), { types: [Person] });
   const ada = fromPlain(pool, Person, { name: 'ada', age: 36, friend: { name: 'bob', age: 40, friend: null } });
   expect(ada.friend!.name).toBe('bob');
@@ -20,8 +20,12 @@ test('toPlain follows refs and is cycle-safe; fromPlain creates inside one trans
     ada.friend!.friend = ada;
   });
   const plain = toPlain(ada);
-  expect(plain).toEqual({ name: 'ada', age: 36, friend: { name: 'bob', age: 40, friend: { $ref: expect.stringMatching(/^Person@\d+$/) } } });
-  expect(JSON.parse(JSON.stringify(plain)).friend.name).toBe('bob');
+  expect(plain).toEqual({ $id: expect.stringMatching(/^Person@\d+$/), name: 'ada', age: 36, friend: { name: 'bob', age: 40, friend: { $ref: plain.$id } } });
+  const json = JSON.parse(JSON.stringify(plain));
+  expect(json.friend.name).toBe('bob');
+  const copy = fromPlain(pool, Person, json);
+  expect([copy.name, copy.friend!.name]).toEqual(['ada', 'bob']);
+  expect(copy.friend!.friend).toBe(copy);
   const before = [...pool.objects(Person)].length;
   expect(() => fromPlain(pool, Person, { name: 'carl', age: 300 })).toThrow(FieldValueError);
   expect([...pool.objects(Person)].length).toBe(before); // nothing created
