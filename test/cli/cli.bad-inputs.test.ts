@@ -131,6 +131,14 @@ fs.copyFileSync(good, invalidUtf8Layout);
   fs.writeSync(fd, Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0]), 0, 5, 4096);
   fs.closeSync(fd);
 }
+/** Bytes that are no UTF-8, ending in a NUL: decoded leniently they grow past the 1023 bytes a layout name may have. */
+const longGarbageLayout = tmp.file('garbled-long');
+fs.copyFileSync(good, longGarbageLayout);
+{
+  const fd = fs.openSync(longGarbageLayout, 'r+');
+  fs.writeSync(fd, Buffer.concat([Buffer.alloc(1000, 0xff), Buffer.alloc(1)]), 0, 1001, 4096);
+  fs.closeSync(fd);
+}
 
 const INSPECTING = ['info', 'types', 'ls', 'check', 'stats', 'export'];
 
@@ -145,6 +153,7 @@ const cases: Case[] = [
   { name: 'check of garbage layout-name bytes', args: () => ['check', garbledLayout], status: 3, message: /layout name/ },
   { name: 'info of a layout name that is not UTF-8', args: () => ['info', invalidUtf8Layout], status: 3, message: /not UTF-8/ },
   { name: 'check of a layout name that is not UTF-8', args: () => ['check', invalidUtf8Layout], status: 3, message: /not UTF-8/ },
+  ...INSPECTING.map((c) => ({ name: `${c} of 1000 garbage layout-name bytes`, args: () => [c, longGarbageLayout], status: 3, message: /not UTF-8/ })),
   { name: 'info with the wrong --layout', args: () => ['info', good, '--layout', 'wrong'], status: 3, message: /layout/ },
 
   ...['', '0', '-1', '1.5', 'abc', '1e3', ' 2', '99999999999999999999'].map((limit) => ({

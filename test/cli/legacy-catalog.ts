@@ -25,7 +25,7 @@ export function writeLegacyCatalog(file: string, types: PersistentClass[], edit:
   const catalog = readCatalog(session, root)!;
   const legacy = {
     ...catalog,
-    types: catalog.types.map((t) => ({ ...t, fields: t.fields.map((f) => (f.kind === 'ref' ? { ...f, target: jsName.get(f.target!) } : f)) })),
+    types: catalog.types.map((t) => ({ ...t, fields: t.fields.map((f) => (f.kind === 'ref' ? { ...f, target: jsName.get(f.target!) ?? f.target } : f)) })),
   };
   runTransaction(pool, () => writeCatalog(session, root, edit(legacy), []));
   pool.close();
