@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs bench/trials.js in two durability classes and prints one table per group with ratios.
-//   node bench/run.js [--quick] [--mode shm|disk|all] [--only name] [--repeat R]
+//   node bench/run.js [--quick] [--mode shm|disk|all] [--only name,name|group] [--repeat R]
 // shm:  pools on /dev/shm with PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite synchronous=OFF.
 //       All survive a process crash, none a power loss.
 // disk: pools on the disk without PMEM_IS_PMEM_FORCE (every persist is msync); lmdb sync;
@@ -16,7 +16,7 @@ const flag = (name) => args.includes(name);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const quick = flag('--quick');
 const modes = option('--mode', 'all') === 'all' ? ['shm', 'disk'] : [option('--mode')];
-const only = option('--only', null);
+const only = option('--only', null)?.split(',');
 const repeat = Number(option('--repeat', quick ? 1 : 3));
 const out = path.join(__dirname, 'out');
 fs.mkdirSync(out, { recursive: true });
@@ -33,7 +33,7 @@ function runOnce(trial, mode) {
   const m = MODES[mode];
   const target = path.join(m.dir, `pmemts-bench-${process.pid}-${trial.name}`);
   fs.rmSync(target, { recursive: true, force: true });
-  const n = String(trial.reads ? m.reads : m.n);
+  const n = String(trial.n ?? (trial.reads ? m.reads : m.n));
   const [kind, scenario] = trial.run;
   const command = {
     c: [cBinary, [scenario, target, n]],
@@ -59,23 +59,26 @@ for (const mode of modes) {
   console.log(`\n## ${mode === 'shm' ? 'process-crash durable (/dev/shm, PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite WAL synchronous=OFF)' : 'power-failure durable on this disk (msync / fsync per commit)'}`);
   for (const group of [...new Set(trials.map((t) => t.group))]) {
     const rows = [];
-    for (const trial of trials.filter((t) => t.group === group && (!only || t.name === only))) {
-      if (mode === 'disk' && trial.reads) continue; // reads do not touch the disk
+    for (const trial of trials.filter((t) => t.group === group && (!only || only.includes(t.name) || only.includes(t.group)))) {
+      if (mode === 'disk' && (trial.reads || trial.shmOnly)) continue; // reads do not touch the disk
       const runs = [];
       for (let r = 0; r < repeat; r++) runs.push(runOnce(trial, mode));
       for (let line = 0; line < runs[0].length; line++) {
         const rates = runs.map((lines) => lines[line].opsPerSec);
         const med = median(rates);
         const spread = rates.length > 1 ? (100 * (Math.max(...rates) - Math.min(...rates))) / 2 / med : 0;
-        rows.push({ impl: runs[0][line].impl, opsPerSec: med, spread, baseline: trial.baseline && line === 0, n: runs[0][line].n });
+        rows.push({ impl: runs[0][line].impl, vs: runs[0][line].vs, opsPerSec: med, spread, baseline: trial.baseline && line === 0, latency: Boolean(trial.latency), n: runs[0][line].n });
       }
     }
     if (rows.length === 0) continue;
     const base = rows.find((r) => r.baseline) ?? rows[0];
-    console.log(`\n${group} (ops/s, median of ${repeat}; ratio vs ${base.impl})`);
+    const latency = rows[0].latency;
+    console.log(`\n${group} (${latency ? 'ms per call' : 'ops/s'}, median of ${repeat}; ratio vs ${rows.some((r) => r.vs) ? 'the row named in vs' : base.impl})`);
     for (const row of rows) {
-      const ratio = row.opsPerSec / base.opsPerSec;
-      console.log(`  ${row.impl.padEnd(42)} ${String(row.opsPerSec).padStart(11)} ±${row.spread.toFixed(1).padStart(4)}%  ${ratio.toFixed(2)}×`);
+      const against = rows.find((r) => r.impl === row.vs) ?? base;
+      const ratio = latency ? against.opsPerSec / row.opsPerSec : row.opsPerSec / against.opsPerSec;
+      const value = latency ? `${(1000 / row.opsPerSec).toFixed(2)} ms` : String(row.opsPerSec);
+      console.log(`  ${row.impl.padEnd(56)} ${value.padStart(11)} ±${row.spread.toFixed(1).padStart(4)}%  ${ratio.toFixed(2)}×`);
       results.push({ mode, group, ...row, ratio });
     }
   }

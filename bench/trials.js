@@ -1,5 +1,7 @@
 // The benchmark matrix: each trial runs in its own child process (PMEM_IS_PMEM_FORCE is read once per
-// process). `group` trials are compared with each other; `baseline` names the one ratios are against.
+// process). `group` trials are compared with each other; `baseline` names the one ratios are against
+// (a row that names another in `vs` is compared with that one). `n` fixes the trial's size; `latency`
+// reports median times, not rates; `shmOnly` skips the disk class.
 module.exports = [
   { group: 'bank transfer', name: 'c-transfer', run: ['c', 'transfer'], baseline: true },
   { group: 'bank transfer', name: 'binding-transfer', run: ['pmemts', 'binding-transfer'] },
@@ -13,4 +15,5 @@ module.exports = [
   { group: '16-field transaction', name: 'wide-wt', run: ['pmemts', 'wide-wt'], baseline: true },
   { group: '16-field transaction', name: 'wide-wb', run: ['pmemts', 'wide-wb'] },
   { group: 'field read', name: 'field-read', run: ['pmemts', 'field-read'], reads: true },
+  { group: 'pool open', name: 'pool-open', run: ['pmemts', 'pool-open'], n: 1_000_000, baseline: true, latency: true, shmOnly: true },
 ];

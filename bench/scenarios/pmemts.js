@@ -1,5 +1,6 @@
 // pmemts scenarios, one per child process: node pmemts.js <scenario> <pool> <n>
 // Prints one JSON line {impl, scenario, n, opsPerSec[, nsPerOp]}.
+const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const root = path.resolve(__dirname, '../..');
 const native = require(path.join(root, 'packages/native/dist'));
@@ -17,6 +18,12 @@ class Account {}
 Field('f64')(Account.prototype, 'balance');
 Field({ type: 'bytes', length: 56 })(Account.prototype, 'rest');
 Persistent({ name: 'Account' })(Account);
+
+// A small object (16 bytes) for populating big heaps.
+class Small {}
+Field('u64')(Small.prototype, 'id');
+Field('u64')(Small.prototype, 'value');
+Persistent({ name: 'Small' })(Small);
 
 // Sixteen 8-byte fields written by one transaction.
 class Wide {}
@@ -121,6 +128,57 @@ const scenarios = {
     time('pmemts live view', reads, () => read(views));
     check(sum > 0, 'sum');
     pool.close();
+  },
+  'pool-populate'() {
+    const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Small] });
+    runTransaction(pool, () => (pool.root(Small).id = 1n));
+    for (let done = 0; done < n; ) {
+      const batch = Math.min(10000, n - done);
+      runTransaction(pool, () => {
+        for (let i = 0; i < batch; i++) pool.create(Small);
+      });
+      done += batch;
+    }
+    pool.close();
+  },
+  'pool-open'() {
+    // Two pools made by other processes (their garbage cannot trigger a GC here): an empty one and one
+    // of n small objects. Opens of both are interleaved (in alternating order), so a busy machine slows
+    // both alike. Reported: the median time of Pool.open with and without the probe, and of the first
+    // reference read after open, which builds the binding's liveness set (a walk of the whole heap).
+    const pools = [
+      { file: `${file}-empty`, objects: 0, label: 'empty pool' },
+      { file, objects: n, label: `${n.toLocaleString('en')} objects` },
+    ];
+    for (const pool of pools) {
+      const made = spawnSync(process.execPath, [__filename, 'pool-populate', pool.file, String(pool.objects)], { stdio: 'inherit' });
+      check(made.status === 0, 'pool-populate failed');
+    }
+    const rows = new Map();
+    const sample = (label, vs, ns) => {
+      if (!rows.has(label)) rows.set(label, { vs, samples: [] });
+      rows.get(label).samples.push(ns);
+    };
+    for (let r = 0; r < 21; r++) {
+      for (const probe of [false, 'open']) {
+        const mode = `Pool.open, probe ${probe === false ? 'false' : `'${probe}'`}`;
+        for (const pool of r % 2 === 0 ? pools : [...pools].reverse()) {
+          const start = process.hrtime.bigint();
+          const p = Pool.open(pool.file, { layout: 'bench', types: [Small], probe });
+          const opened = process.hrtime.bigint();
+          check(p.root(Small).id === 1n, 'root');
+          const read = process.hrtime.bigint();
+          p.close();
+          sample(`${mode}, ${pool.label}`, `${mode}, empty pool`, Number(opened - start));
+          if (probe === false) sample(`first ref read after open, ${pool.label}`, `first ref read after open, empty pool`, Number(read - opened));
+        }
+      }
+    }
+    require('node:fs').rmSync(pools[0].file, { force: true });
+    for (const [label, { vs, samples }] of rows) {
+      const ns = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+      console.log(JSON.stringify({ impl: label, vs, scenario, n, opsPerSec: 1e9 / ns, nsPerOp: ns }));
+    }
   },
   'wide-wt'() {
     wide(WritePolicy.WriteThrough, 'pmemts write-through');
