@@ -54,7 +54,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   }
   const dv = session.dv;
   const u64 = (at: number) => Number(dv.getBigUint64(at, true));
-  const name = (off: number) => `${layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
+  const name = (off: number) => `${RESERVED_NAMES.get(heap.get(off) ?? -1) ?? layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
 
   const reached = new Set<number>();
   const queue: number[] = [];
