@@ -3,12 +3,15 @@
  * imports exactly what it holds:
  *   u64/i64: decimal string; f32/f64: number, or "NaN", "Infinity", "-Infinity", "-0" (JSON has no
  *   such numbers); timestamp: ISO 8601 string as Date#toISOString writes it; bytes and heap bytes:
- *   lowercase hex; ref: "Class@offset" or null; struct: an object of its fields; array: a JSON array
- *   of its elements, each encoded as above.
+ *   lowercase hex; ref: "Class@offset" or null; struct: an object of its fields; array and vector: a
+ *   JSON array of its elements; map: a JSON array of [key, value] pairs in key order (keys need not be
+ *   strings); elements, keys and values each encoded as above.
  */
-import { FieldValueError, PoolCorruptError, type FieldLayout, type Pool, type TypeLayout } from '@pmemts/core';
+import { FieldValueError, PoolCorruptError, type FieldLayout, type PMap, type Pool, type PVector, type TypeLayout } from '@pmemts/core';
 
 type Scalar = NonNullable<FieldLayout['scalar']>;
+/** What one element of an array, vector or map is: the element types collections declare, plus bytes keys. */
+type Element = NonNullable<FieldLayout['key']> | NonNullable<FieldLayout['value']>;
 
 const FLOAT_WORDS = new Map<string, number>([
   ['NaN', NaN],
@@ -51,6 +54,23 @@ export function encodeField(pool: Pool, obj: object, layout: TypeLayout, f: Fiel
       return (value as unknown[]).map((v) => encodeScalar(f.scalar!, v, where));
     case 'scalar':
       return encodeScalar(f.scalar!, value, where);
+    case 'vector':
+      return [...(value as PVector)].map((v) => encodeElement(pool, f.value!, v, where));
+    case 'map':
+      return [...(value as PMap)].map(([k, v]) => [encodeElement(pool, f.key!, k, where), encodeElement(pool, f.value!, v, where)]);
+    default:
+      return value;
+  }
+}
+
+function encodeElement(pool: Pool, element: Element, value: unknown, where: string): unknown {
+  switch (element.kind) {
+    case 'scalar':
+      return encodeScalar(element.scalar, value, where);
+    case 'bytes':
+      return Buffer.from(value as Uint8Array).toString('hex');
+    case 'ref':
+      return value === null ? null : refName(pool, value as object);
     default:
       return value;
   }
@@ -67,7 +87,12 @@ export interface DecodedObject {
   readonly layout: TypeLayout;
   readonly values: Map<string, DecodedValue>;
 }
-export type DecodedValue = { kind: 'value'; value: unknown } | { kind: 'ref'; ref: string | null; target: string; path: string } | { kind: 'struct'; object: DecodedObject };
+export type DecodedValue =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'ref'; ref: string | null; target: string; path: string }
+  | { kind: 'struct'; object: DecodedObject }
+  | { kind: 'vector'; elements: DecodedValue[] }
+  | { kind: 'map'; entries: [unknown, DecodedValue][] };
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -118,8 +143,44 @@ function decodeField(f: FieldLayout, v: unknown, path: string, type: string): De
       return { kind: 'value', value: (v as unknown[]).map((e, i) => decodeScalar(f.scalar!, e, () => fail(`${f.scalar} elements (element ${i} is ${describe(e)})`))) };
     case 'scalar':
       return { kind: 'value', value: decodeScalar(f.scalar!, v, fail) };
+    case 'vector':
+      if (!Array.isArray(v)) fail('an array of the vector\'s elements');
+      return { kind: 'vector', elements: (v as unknown[]).map((e, i) => decodeElement(f, f.value!, e, `${path}[${i}]`, type)) };
+    case 'map': {
+      if (!Array.isArray(v)) fail('an array of [key, value] pairs');
+      const seen = new Set<string>();
+      const entries = (v as unknown[]).map((pair, i): [unknown, DecodedValue] => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new FieldValueError(type, `${path}[${i}]`, `expected a [key, value] pair, got ${describe(pair)}`);
+        const key = (decodeElement(f, f.key!, pair[0], `${path}[${i}][0]`, type) as { value: unknown }).value;
+        const text = key instanceof Uint8Array ? Buffer.from(key).toString('hex') : Object.is(key, -0) ? '-0' : String(key);
+        if (seen.has(text)) throw new FieldValueError(type, `${path}[${i}][0]`, `the key ${describe(pair[0])} appears twice`);
+        seen.add(text);
+        return [key, decodeElement(f, f.value!, pair[1], `${path}[${i}][1]`, type)];
+      });
+      return { kind: 'map', entries };
+    }
     default:
       return fail(`a value of a known kind (${f.kind} is unknown)`);
+  }
+}
+
+/** One element of a vector, or a key or value of a map. */
+function decodeElement(f: FieldLayout, element: Element, v: unknown, path: string, type: string): DecodedValue {
+  const fail = (expected: string): never => {
+    throw new FieldValueError(type, path, `expected ${expected}, got ${describe(v)}`);
+  };
+  switch (element.kind) {
+    case 'scalar':
+      return { kind: 'value', value: decodeScalar(element.scalar, v, fail) };
+    case 'string':
+      if (typeof v !== 'string') fail('a string');
+      return { kind: 'value', value: v };
+    case 'bytes':
+      if (typeof v !== 'string' || !/^(?:[0-9a-f]{2})*$/i.test(v)) fail('bytes as a hex string (two digits a byte)');
+      return { kind: 'value', value: new Uint8Array(Buffer.from(v as string, 'hex')) };
+    case 'ref':
+      if (v !== null && typeof v !== 'string') fail(`"Class@offset" of an exported object, or null`);
+      return { kind: 'ref', ref: v as string | null, target: f.targetName!, path };
   }
 }
 

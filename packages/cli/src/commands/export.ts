@@ -1,9 +1,9 @@
-import { classesFromCatalog, FieldValueError, openForInspection, readLayoutName, readPoolCatalog, resolveLayouts, runTransaction, type TypeLayout } from '@pmemts/core';
+import { classesFromCatalog, FieldValueError, openForInspection, readLayoutName, readPoolCatalog, resolveLayouts, runTransaction, type PMap, type PVector, type TypeLayout } from '@pmemts/core';
 import * as fs from 'node:fs';
 import type { Inspected } from '../open';
 import { ImportDataError } from '../errors';
 import { selectLayouts } from '../options';
-import { decodeObject, encodeObject, isPlainObject, type DecodedObject } from '../values';
+import { decodeObject, encodeObject, isPlainObject, type DecodedObject, type DecodedValue } from '../values';
 
 export interface ExportFile {
   format: 'pmemts-export';
@@ -106,20 +106,26 @@ function decodeEntries(jsonFile: string, data: unknown, layouts: Map<string, Typ
 }
 
 function checkRefs(object: DecodedObject, where: string, typeOfRef: Map<string, string>, fail: (message: string) => never): void {
-  for (const v of object.values.values()) {
+  const check = (v: DecodedValue): void => {
     if (v.kind === 'struct') checkRefs(v.object, where, typeOfRef, fail);
-    if (v.kind !== 'ref' || v.ref === null) continue;
+    else if (v.kind === 'vector') v.elements.forEach(check);
+    else if (v.kind === 'map') v.entries.forEach(([, value]) => check(value));
+    if (v.kind !== 'ref' || v.ref === null) return;
     const type = typeOfRef.get(v.ref);
     if (type === undefined) fail(`${where}: ${v.path} refers to ${v.ref}, which is not in the export`);
     if (type !== v.target) fail(`${where}: ${v.path} refers to ${v.ref}, a ${type}, where a ${v.target} belongs`);
-  }
+  };
+  object.values.forEach(check);
 }
 
-/** Assigns decoded values; refs link to the objects created for their export names. */
+/** Assigns decoded values; refs link to the objects created for their export names; collections are filled in order. */
 function assign(target: object, object: DecodedObject, created: Map<string, object>): void {
   const fields = target as Record<string, unknown>;
+  const resolve = (v: DecodedValue): unknown => (v.kind === 'ref' ? (v.ref === null ? null : created.get(v.ref)) : (v as { value: unknown }).value);
   for (const [name, v] of object.values) {
     if (v.kind === 'struct') assign(fields[name] as object, v.object, created);
-    else fields[name] = v.kind === 'ref' ? (v.ref === null ? null : created.get(v.ref)) : v.value;
+    else if (v.kind === 'vector') for (const element of v.elements) (fields[name] as PVector).push(resolve(element));
+    else if (v.kind === 'map') for (const [key, value] of v.entries) (fields[name] as PMap).set(key, resolve(value));
+    else fields[name] = resolve(v);
   }
 }

@@ -12,6 +12,7 @@
 import { PoolCorruptError } from '@pmemts/native';
 import { CATALOG_TYPE_NUM } from '@pmemts/decorators';
 import { SchemaMismatchError, type SchemaDifference } from '../errors';
+import type { CollectionKeySpec, CollectionValueSpec } from '@pmemts/decorators';
 import type { FieldLayout, TypeLayout } from '../layout';
 import type { PoolSession } from './PoolSession';
 
@@ -30,8 +31,15 @@ export interface CatalogField {
   align: number;
   length?: number;
   maxBytes?: number;
+  /** Struct, ref, or the class a map's values or a vector's elements refer to. */
   target?: string;
+  /** Key type of a map field. */
+  key?: CollectionKeySpec;
+  /** Value type of a map field, element type of a vector field (a ref's class is `target`). */
+  value?: CatalogCollectionValue;
 }
+
+export type CatalogCollectionValue = Exclude<CollectionValueSpec, { kind: 'ref' }> | { kind: 'ref' };
 
 export interface CatalogType {
   name: string;
@@ -62,7 +70,9 @@ export function catalogTypeOf(layout: TypeLayout): CatalogType {
       if (f.length !== undefined) field.length = f.length;
       if (f.maxBytes !== undefined) field.maxBytes = f.maxBytes;
       if (f.kind === 'struct' && f.struct) field.target = f.struct.name;
-      if (f.kind === 'ref') field.target = f.targetName;
+      else if (f.targetName !== undefined) field.target = f.targetName;
+      if (f.key !== undefined) field.key = f.key;
+      if (f.value !== undefined) field.value = f.value.kind === 'ref' ? { kind: 'ref' } : f.value;
       return field;
     }),
   };
@@ -103,8 +113,9 @@ function assertCatalogShape(catalog: unknown): asserts catalog is Catalog {
     const ok = isObject(type) && typeof type.name === 'string' && isCount(type.typeNum) && isCount(type.version) && isCount(type.size) && isCount(type.align) && typeof type.fingerprint === 'string' && Array.isArray(type.fields);
     if (!ok) throw new Error(`type ${i} is malformed`);
     for (const field of type.fields as unknown[]) {
+      const isSpec = (v: unknown) => v === undefined || (isObject(v) && typeof v.kind === 'string');
       const fieldOk = isObject(field) && typeof field.name === 'string' && typeof field.kind === 'string' && isCount(field.offset) && isCount(field.size) && isCount(field.align) &&
-        (field.target === undefined || typeof field.target === 'string');
+        (field.target === undefined || typeof field.target === 'string') && isSpec(field.key) && isSpec(field.value);
       if (!fieldOk) throw new Error(`a field of ${type.name} is malformed`);
     }
   }
@@ -161,7 +172,15 @@ export function compareCatalog(catalog: Catalog, layouts: TypeLayout[]): SchemaD
 
 function describeField(f: CatalogField): string {
   const type = f.kind === 'scalar' ? f.scalar : f.kind;
-  const extra = [f.length !== undefined ? `length ${f.length}` : '', f.maxBytes !== undefined ? `maxBytes ${f.maxBytes}` : '', f.target ? `→ ${f.target}` : '']
+  const element = (e: CollectionKeySpec | CatalogCollectionValue) =>
+    e.kind === 'scalar' ? e.scalar : e.kind === 'string' ? `string(${e.maxBytes})` : e.kind === 'bytes' ? `bytes(${e.maxLength})` : e.kind;
+  const extra = [
+    f.length !== undefined ? `length ${f.length}` : '',
+    f.maxBytes !== undefined ? `maxBytes ${f.maxBytes}` : '',
+    f.key ? `key ${element(f.key)}` : '',
+    f.value ? `value ${element(f.value)}` : '',
+    f.target ? `→ ${f.target}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${type}${extra ? ` (${extra})` : ''} at offset ${f.offset}, ${f.size} bytes`;

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as native from '@pmemts/native';
 import { PoolCorruptError, PoolError } from '@pmemts/native';
-import { Field, LayoutDefinitionError, Persistent, Ref, type FieldType, type ScalarType } from '@pmemts/decorators';
+import { Field, LayoutDefinitionError, Persistent, Ref, type CollectionValueType, type FieldType, type MapKeyType, type ScalarType } from '@pmemts/decorators';
 import { resolveLayout } from '../layout';
 import { resolveMemoryConfig } from '../memory/config';
 import { readCatalog, ROOT_RECORD_SIZE, type Catalog, type CatalogField, type CatalogType } from './catalog';
@@ -123,10 +123,34 @@ function decorateField(ctor: Function, type: CatalogType, field: CatalogField, t
     case 'ref':
       Ref(targetOf(field.target), { align })(ctor.prototype, field.name);
       return;
+    case 'map':
+      spec = { type: 'map', key: mapKeyOf(field), value: collectionValueOf(field, targetOf), align };
+      break;
+    case 'vector':
+      spec = { type: 'vector', of: collectionValueOf(field, targetOf), align };
+      break;
     default:
       throw new PoolCorruptError(`the catalog's ${type.name}.${field.name} has unknown kind ${field.kind}`, 'CATALOG_CORRUPT');
   }
   Field(spec)(ctor.prototype, field.name);
+}
+
+/** A map key type as `@Field` declares it, from its catalog record. */
+function mapKeyOf(field: CatalogField): MapKeyType {
+  const key = field.key;
+  if (key?.kind === 'scalar') return key.scalar;
+  if (key?.kind === 'string') return { type: 'string', maxBytes: key.maxBytes };
+  if (key?.kind === 'bytes') return { type: 'bytes', maxLength: key.maxLength };
+  throw new PoolCorruptError(`the catalog's map field ${field.name} has no valid key type`, 'CATALOG_CORRUPT');
+}
+
+/** A map's value type or a vector's element type as `@Field` declares it, from its catalog record. */
+function collectionValueOf(field: CatalogField, targetOf: (name: string | undefined) => () => never): CollectionValueType {
+  const value = field.value;
+  if (value?.kind === 'scalar') return value.scalar;
+  if (value?.kind === 'string') return { type: 'string', maxBytes: value.maxBytes };
+  if (value?.kind === 'ref') return targetOf(field.target);
+  throw new PoolCorruptError(`the catalog's ${field.kind} field ${field.name} has no valid value type`, 'CATALOG_CORRUPT');
 }
 
 /** Past this many candidate assignments for one type's legacy targets, the search gives up. */
