@@ -6,9 +6,10 @@
  * and leaves the object and the heap as they were; an accepted one reads back exactly (also after a
  * reopen).
  */
+import * as fs from 'node:fs';
 import 'reflect-metadata';
 import {
-  Field, FieldValueError, InvalidObjectError, Persistent, PersistenceLevel, Pool, PoolClosedError, Ref, TransactionError,
+  Field, FieldValueError, InvalidObjectError, Persistent, PersistenceLevel, Pool, PoolClosedError, PoolCorruptError, Ref, TransactionError,
   WritePolicy, MemoryTier, runTransaction, type HybridMemoryConfig,
 } from '@pmemts/core';
 import { Point, tempDir } from '../core/fixtures';
@@ -382,5 +383,27 @@ test('every accepted store reads back the same after a reopen', () => {
     expect(obj).toBeInstanceOf(row.Class);
     const read = row.field === 'at' ? fieldsOf(pool, obj).at : obj[row.field];
     expect({ field: row.field, read }).toEqual({ field: row.field, read: row.expected });
+  }
+});
+
+/** A value no store could have written (a corrupted pool) reads as PoolCorruptError, not as a wrong value. */
+test('a stored time beyond the range of a Date reads as PoolCorruptError FIELD_CORRUPT', () => {
+  const Class = modes[0].Class;
+  const obj = pool.create(Class, { when: new Date(5) } as never) as Obj;
+  const { offset, layout } = pool.locate(obj);
+  const at = offset + layout.fields.find((f) => f.name === 'when')!.offset;
+  const fd = fs.openSync(pool.path, 'r+');
+  try {
+    const raw = Buffer.alloc(8);
+    for (const ms of [8_640_000_000_000_001n, -(2n ** 63n)]) {
+      raw.writeBigInt64LE(ms);
+      fs.writeSync(fd, raw, 0, 8, at); // the mapping shares the file's page cache
+      expectOutcome(() => obj.when, refused(PoolCorruptError, 'FIELD_CORRUPT'));
+    }
+    raw.writeBigInt64LE(8_640_000_000_000_000n);
+    fs.writeSync(fd, raw, 0, 8, at);
+    expect(obj.when).toEqual(new Date(8.64e15));
+  } finally {
+    fs.closeSync(fd);
   }
 });

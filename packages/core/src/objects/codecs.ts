@@ -67,7 +67,8 @@ function bigCodec(fail: Fail, signed: boolean): FieldCodec {
   };
 }
 
-export function scalarCodec(scalar: Scalar, fail: Fail): FieldCodec {
+/** `corrupt` reports a stored value no JS value maps to; by default without naming the field. */
+export function scalarCodec(scalar: Scalar, fail: Fail, corrupt: Fail = corruptValue): FieldCodec {
   switch (scalar) {
     case 'u8': return intCodec(fail, 0, 0xff, (dv, at) => dv.getUint8(at), (dv, at, v) => dv.setUint8(at, v));
     case 'i8': return intCodec(fail, -0x80, 0x7f, (dv, at) => dv.getInt8(at), (dv, at, v) => dv.setInt8(at, v));
@@ -108,7 +109,12 @@ export function scalarCodec(scalar: Scalar, fail: Fail): FieldCodec {
       };
     case 'timestamp':
       return {
-        read: (dv, at) => new Date(Number(dv.getBigInt64(at, true))),
+        read(dv, at) {
+          const ms = dv.getBigInt64(at, true);
+          // A Date holds ±8.64e15 ms; beyond that the bytes were not written by this codec.
+          if (ms > MAX_DATE_MS || ms < -MAX_DATE_MS) corrupt(`stored time ${ms} ms is outside the range of a Date`);
+          return new Date(Number(ms));
+        },
         write(dv, at, v) {
           if (!(v instanceof Date) || Number.isNaN(v.getTime())) fail(`expected a valid Date, got ${describe(v)}`);
           dv.setBigInt64(at, BigInt((v as Date).getTime()), true);
@@ -120,6 +126,12 @@ export function scalarCodec(scalar: Scalar, fail: Fail): FieldCodec {
 }
 
 type Fail = (message: string) => never;
+
+const MAX_DATE_MS = 8_640_000_000_000_000n;
+
+function corruptValue(message: string): never {
+  throw new PoolCorruptError(`${message} (pool data is invalid)`, 'FIELD_CORRUPT');
+}
 
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
@@ -143,7 +155,7 @@ export function buildCodec(type: TypeLayout, field: FieldLayout, host: CodecHost
   };
   switch (field.kind) {
     case 'scalar':
-      return scalarCodec(field.scalar as Scalar, fail);
+      return scalarCodec(field.scalar as Scalar, fail, corrupt);
     case 'string': {
       const max = field.maxBytes as number;
       return {
@@ -173,7 +185,7 @@ export function buildCodec(type: TypeLayout, field: FieldLayout, host: CodecHost
     }
     case 'array': {
       const length = field.length as number;
-      const element = scalarCodec(field.scalar as Scalar, fail);
+      const element = scalarCodec(field.scalar as Scalar, fail, corrupt);
       const step = field.size / length;
       return {
         read(dv, at) {
