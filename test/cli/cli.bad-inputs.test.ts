@@ -201,6 +201,8 @@ const samples = (e: any) => e.objects.find((o: any) => o.type === 'Samples');
 /** Import inputs refused before the pool is opened for writing: exit 4, every byte of the pool as it was. */
 const importCases: [string, () => string, RegExp][] = [
   ['a missing JSON file', () => path.join(dir, 'absent.json'), /cannot read/],
+  ['a FIFO for the JSON file', () => fifo, /cannot read .*not a regular file/],
+  ['a directory for the JSON file', () => dir, /cannot read .*not a regular file/],
   ['malformed JSON', () => writeJson('malformed', '{"format": "pmemts-export",'), /is not JSON/],
   ['an empty file', () => writeJson('empty', ''), /is not JSON/],
   ['JSON that is not an export', () => writeJson('nope', { nope: 1 }), /not a pmemts export/],

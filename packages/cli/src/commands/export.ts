@@ -63,7 +63,14 @@ export function importObjects(file: string, jsonFile: string, layout: string | u
 function readExport(jsonFile: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(jsonFile, 'utf8');
+    // O_NONBLOCK and fstat: a FIFO would block the read until a writer came, if one ever does.
+    const fd = fs.openSync(jsonFile, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      if (!fs.fstatSync(fd).isFile()) throw new Error('not a regular file');
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
     throw new ImportDataError(`cannot read ${jsonFile}: ${(error as Error).message}`);
   }
