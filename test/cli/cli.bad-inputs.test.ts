@@ -20,13 +20,15 @@ class Samples {
 }
 
 const TYPES = [Everything, Point, Samples];
+/** The smallest pool: every case reads it whole twice to compare its bytes. */
+const POOL_SIZE = 8 * 1024 * 1024;
 const tmp = tempDir('cli-bad');
 afterAll(() => tmp.cleanup());
 const dir = path.dirname(tmp.file('probe'));
 
 function goodPool(): string {
   const file = tmp.file('good');
-  const pool = Pool.create(file, { types: TYPES });
+  const pool = Pool.create(file, { types: TYPES, size: POOL_SIZE });
   runTransaction(pool, () => {
     const root = pool.root(Everything);
     Object.assign(root, {
@@ -46,7 +48,7 @@ function goodPool(): string {
 
 function emptyPool(): string {
   const file = tmp.file('empty');
-  Pool.create(file, { types: TYPES }).close();
+  Pool.create(file, { types: TYPES, size: POOL_SIZE }).close();
   return file;
 }
 
@@ -262,7 +264,7 @@ describe('every failure is one line with its exit status, and the pool is unchan
 
 test('a reader that closes the pipe early is not a failure', () => {
   const file = tmp.file('many');
-  const pool = Pool.create(file, { types: TYPES });
+  const pool = Pool.create(file, { types: TYPES, size: POOL_SIZE });
   runTransaction(pool, () => {
     for (let i = 0; i < 2000; i++) pool.create(Samples, { name: `s${i}` });
   });
