@@ -1,0 +1,102 @@
+/**
+ * The oracle: reads a pool back through its root (every object the program keeps has a root slot),
+ * and says how it differs from the model's live state, or from every world a crash may have left.
+ * The deep check must be clean: with everything reachable from the root, a leak is a real defect.
+ */
+import type { Pool } from '@pmemts/core';
+import { CLASSES, LEAVES, SLOTS_PER_CLASS, slotField } from './classes';
+import { ANY, slotKey, type Model, type Window, type World } from './model';
+import { canon } from './values';
+
+/** Per slot key: null (empty slot) or every leaf's canonical value ("error: …" when it cannot be read). */
+export type Snapshot = Map<string, Map<string, string> | null>;
+
+type Row = Record<string, unknown>;
+
+export function readPool(pool: Pool): Snapshot {
+  const root = pool.root(CLASSES.root as never) as Row;
+  const snapshot: Snapshot = new Map();
+  for (let cls = 0; cls < CLASSES.data.length; cls++) {
+    const views: (Row | null)[] = [];
+    for (let slot = 0; slot < SLOTS_PER_CLASS; slot++) {
+      try {
+        views.push(root[slotField(cls, slot)] as Row | null);
+      } catch (error) {
+        throw new Error(`root slot ${slotField(cls, slot)}: ${(error as Error).message}`);
+      }
+    }
+    const slotOfOffset = new Map(views.flatMap((v, slot) => (v === null ? [] : [[pool.locate(v).offset, slot]])));
+    views.forEach((v, slot) => {
+      if (v === null) return snapshot.set(slotKey({ cls, slot }), null);
+      const fields = new Map<string, string>();
+      for (const leaf of LEAVES) {
+        try {
+          const [head, tail] = leaf.path.split('.');
+          let value = tail === undefined ? v[head] : (v[head] as Row)[tail];
+          if (leaf.kind === 'ref' && value !== null) {
+            const at = slotOfOffset.get(pool.locate(value as object).offset);
+            value = at === undefined ? { ref: `unkept object at ${pool.locate(value as object).offset}` } : { ref: at };
+          }
+          fields.set(leaf.path, canon(leaf.kind, value));
+        } catch (error) {
+          fields.set(leaf.path, `error: ${(error as Error).message}`);
+        }
+      }
+      snapshot.set(slotKey({ cls, slot }), fields);
+    });
+  }
+  return snapshot;
+}
+
+/** Problems the deep check reports (an empty list when clean). */
+export function deepProblems(pool: Pool): string[] {
+  return pool.deepCheck().problems.map((p) => `${p.kind} ${p.object}${p.field ? `.${p.field}` : ''}: ${p.message}`);
+}
+
+/** How the pool differs from the model's live state. */
+export function diffModel(actual: Snapshot, model: Model): string[] {
+  const diffs: string[] = [];
+  for (const [key, fields] of actual) {
+    const [cls, slot] = key.split(':').map(Number);
+    const o = model.object({ cls, slot });
+    if (o === null || fields === null) {
+      if ((o === null) !== (fields === null)) diffs.push(`${key}: pool has ${fields === null ? 'no object' : 'an object'}, model has ${o === null ? 'none' : 'one'}`);
+      continue;
+    }
+    for (const leaf of LEAVES) {
+      const want = canon(leaf.kind, o.values.get(leaf.path));
+      const got = fields.get(leaf.path);
+      if (got !== want) diffs.push(`${key}.${leaf.path}: pool ${got}, model ${want}`);
+    }
+  }
+  return diffs;
+}
+
+function diffWorld(actual: Snapshot, world: World): string[] {
+  const diffs: string[] = [];
+  for (const [key, fields] of actual) {
+    const want = world.get(key) ?? null;
+    if (want === null || fields === null) {
+      if ((want === null) !== (fields === null)) diffs.push(`${key}: image has ${fields === null ? 'no object' : 'an object'}, expected ${want === null ? 'none' : 'one'}`);
+      continue;
+    }
+    for (const leaf of LEAVES) {
+      const ok = want.get(leaf.path)!;
+      const got = fields.get(leaf.path)!;
+      if (ok !== ANY && !ok.has(got)) diffs.push(`${key}.${leaf.path}: image ${got}, acceptable ${[...ok].join(' | ')}`);
+      else if (ok === ANY && got.startsWith('error:')) diffs.push(`${key}.${leaf.path}: ${got}`);
+    }
+  }
+  return diffs;
+}
+
+/** Null when the snapshot is one of the window's worlds, else the differences from the closest. */
+export function diffWindow(actual: Snapshot, window: Window): string[] | null {
+  let best: string[] | null = null;
+  for (const world of window.worlds) {
+    const diffs = diffWorld(actual, world);
+    if (diffs.length === 0) return null;
+    if (best === null || diffs.length < best.length) best = diffs;
+  }
+  return best;
+}
