@@ -568,11 +568,17 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const { collections, what } = this.type;
     const g = tree.g;
     const node = this.pathNodes[level];
+    const dv = this.type.session.dv;
+    const pmem = this.type.session.pmemBytes();
+    const count = dv.getUint32(node + INNER_COUNT, true);
+    // Shift keys (k, count) and children (k + 1, count] one to the left: log just those.
+    collections.log(node, g.key(node, k), (count - k) * g.keySize, what);
+    collections.log(node, g.child(node, k + 1), (count - k) * 8, what);
+    collections.logWord(node, node, what);
+    pmem.copyWithin(g.key(node, k), g.key(node, k + 1), g.key(node, count));
+    pmem.copyWithin(g.child(node, k + 1), g.child(node, k + 2), g.child(node, count + 1));
+    dv.setUint32(node + INNER_COUNT, count - 1, true);
     const { keys, children } = this.readInner(g, node);
-    keys.splice(k, 1);
-    children.splice(k + 1, 1);
-    collections.log(node, node, g.innerSize, what);
-    this.writeInner(g, node, keys, children);
     if (level === 0) {
       if (keys.length > 0) return;
       // The root has one child left: that child becomes the root.
