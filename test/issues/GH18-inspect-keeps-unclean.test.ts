@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { openForInspection, Pool, runTransaction } from '@pmemts/core';
+import * as native from '@pmemts/native';
+import { openForInspection, Pool, PoolCorruptError, runTransaction } from '@pmemts/core';
 import { Counter, tempDir } from '../core/fixtures';
 import { cli, poolBytes } from '../cli/run-cli';
 
@@ -74,4 +75,14 @@ test('Pool.open refuses an inspect option that is not a boolean', () => {
   const file = tmp.file('options');
   Pool.create(file, { types: [Counter] }).close();
   expect(() => Pool.open(file, { types: [Counter], inspect: 'yes' as never })).toThrow(new TypeError('Pool.open: options.inspect must be a boolean'));
+});
+
+test('Pool.open with inspect refuses a pmemobj pool pmemts never wrote, instead of allocating its root record', () => {
+  const file = tmp.file('foreign');
+  native.create(file, 'pmemts', 8 * 1024 * 1024).close();
+  expect(() => Pool.open(file, { inspect: true })).toThrow(PoolCorruptError);
+  expect(() => Pool.open(file, { inspect: true })).toThrow(/no pmemts root record/);
+  const handle = native.open(file, 'pmemts');
+  expect(handle.rootSize()).toBe(0);
+  handle.close();
 });

@@ -4,7 +4,7 @@
  * pool's memory (see objects/accessors.ts); changes go through runTransaction() (tx/runTransaction.ts).
  */
 import * as native from '@pmemts/native';
-import { InvalidObjectError, PoolError, TransactionError } from '@pmemts/native';
+import { InvalidObjectError, PoolCorruptError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
 import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
@@ -97,6 +97,10 @@ export class Pool {
     try {
       const session = new PoolSession(handle, resolveMemoryConfig(memory, undefined, 'options.memory'));
       for (const layout of layouts) session.register(layout, layout.memory as HybridMemoryConfig | undefined);
+      // handle.root() would allocate a missing root record: a write, which inspection must not make.
+      if (inspect && handle.rootSize() < ROOT_RECORD_SIZE) {
+        throw new PoolCorruptError(`${handle.path}: the pool has no pmemts root record (was it written by pmemts?)`, 'NOT_PMEMTS_POOL');
+      }
       const rootOffset = handle.root(ROOT_RECORD_SIZE);
       const pool = new Pool(session, rootOffset);
       const catalog: Catalog | null = readCatalog(session, rootOffset);
