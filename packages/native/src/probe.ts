@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { poolErrorFrom } from './pool-errors';
 import { PoolCorruptError, PoolError } from './errors';
+import { requireString } from './validate';
 
 export type ProbeMode = 'open' | 'walk' | 'check';
+const PROBE_MODES: readonly ProbeMode[] = ['open', 'walk', 'check'];
 
 const PROBE = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');
 
@@ -24,6 +26,10 @@ export const PROBE_TIMEOUT_MS = 60_000;
 
 /** Run the probe on `file`. Synchronous: it blocks for one process spawn plus one open (or check). */
 export function probePool(file: string, layout: string, mode: ProbeMode, timeoutMs = PROBE_TIMEOUT_MS): ProbeResult {
+  requireString('path', file);
+  requireString('layout', layout);
+  if (!PROBE_MODES.includes(mode)) throw new TypeError(`mode must be one of ${PROBE_MODES.join(', ')}, got ${String(mode)}`);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a positive number, got ${String(timeoutMs)}`);
   const child = spawnSync(PROBE, [mode, file, layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env, timeout: timeoutMs, killSignal: 'SIGKILL' });
   if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
     const text = `libpmemobj did not finish ${mode === 'check' ? 'checking' : 'opening'} ${file} within ${timeoutMs} ms: the pool is corrupt`;
