@@ -1,5 +1,5 @@
 import { InvalidObjectError, PersistenceLevel, Persistent, Field, Pool, WritePolicy, runTransaction, type PMap } from '@pmemts/core';
-import { Account, Bank, TYPES, expectSound, heightOf, smallNodes, tempDir } from './fixtures';
+import { Account, Bank, TYPES, expectSound, heightOf, rng, smallNodes, tempDir } from './fixtures';
 
 const tmp = tempDir('map-tx');
 afterAll(() => tmp.cleanup());
@@ -154,6 +154,40 @@ test('freeing the owner frees every node; an abort of the free brings the map ba
   const heapAfter = [...pool.heap()];
   expect(heapAfter.length).toBeLessThan(heapWith - 30);
   pool.free(account);
+  expect(pool.deepCheck().problems).toEqual([]);
+  pool.close();
+});
+
+test.each([99, 7, 2024])('random batches that split, merge and rotate at every level, half of them aborted: the map always equals the committed model (seed %i)', (seed) => {
+  const pool = Pool.create(tmp.file('random-abort'), { types: TYPES });
+  const bank = pool.root(Bank);
+  const random = rng(seed);
+  let model = new Map<bigint, bigint>();
+  for (let round = 0; round < 60; round++) {
+    const next = new Map(model);
+    const abort = random() < 0.5;
+    try {
+      runTransaction(pool, () => {
+        const n = 20 + Math.floor(random() * 80);
+        for (let i = 0; i < n; i++) {
+          const key = BigInt(Math.floor(random() * 150));
+          if (random() < (round % 10 < 5 ? 0.7 : 0.3)) {
+            bank.counts.set(key, BigInt(round));
+            next.set(key, BigInt(round));
+          } else {
+            bank.counts.delete(key);
+            next.delete(key);
+          }
+        }
+        if (abort) throw new Error('abort');
+      });
+      model = next;
+    } catch (error) {
+      expect(abort).toBe(true);
+    }
+    expect([...bank.counts]).toEqual([...model.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    expectSound(bank.counts);
+  }
   expect(pool.deepCheck().problems).toEqual([]);
   pool.close();
 });

@@ -595,6 +595,8 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const separator = hasRight ? pos : pos - 1;
     const siblingNode = up.children[hasRight ? pos + 1 : pos - 1];
     const sibling = this.readInner(g, siblingNode);
+    // Rotations and merges rewrite all three nodes: rare, so they are logged whole.
+    collections.log(node, node, g.innerSize, what);
     collections.log(siblingNode, siblingNode, g.innerSize, what);
     collections.log(parent, parent, g.innerSize, what);
     if (sibling.keys.length > g.innerMin) {
