@@ -7,7 +7,7 @@
  *   JSON array of its elements; map: a JSON array of [key, value] pairs in key order (keys need not be
  *   strings); elements, keys and values each encoded as above.
  */
-import { FieldValueError, PoolCorruptError, type FieldLayout, type PMap, type Pool, type PVector, type TypeLayout } from '@pmemts/core';
+import { FieldValueError, type FieldLayout, type PMap, type Pool, type PVector, type TypeLayout } from '@pmemts/core';
 
 type Scalar = NonNullable<FieldLayout['scalar']>;
 /** What one element of an array, vector or map is: the element types collections declare, plus bytes keys. */
@@ -26,12 +26,10 @@ export function refName(pool: Pool, obj: object): string {
   return `${layout.name}@${offset}`;
 }
 
-function encodeScalar(scalar: Scalar, value: unknown, where: string): unknown {
+/** A stored time outside a Date's range never gets here: the field read throws FIELD_CORRUPT. */
+function encodeScalar(scalar: Scalar, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new PoolCorruptError(`${where}: the timestamp is outside the range of a Date (pool data is invalid)`, 'FIELD_CORRUPT');
-    return value.toISOString();
-  }
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number' && (scalar === 'f32' || scalar === 'f64') && (!Number.isFinite(value) || Object.is(value, -0))) {
     return Object.is(value, -0) ? '-0' : String(value);
   }
@@ -39,9 +37,8 @@ function encodeScalar(scalar: Scalar, value: unknown, where: string): unknown {
 }
 
 /** A field of `obj` as JSON data (reads the pool; a dangling ref or corrupt field throws its typed error). */
-export function encodeField(pool: Pool, obj: object, layout: TypeLayout, f: FieldLayout): unknown {
+function encodeField(pool: Pool, obj: object, f: FieldLayout): unknown {
   const value = (obj as Record<string, unknown>)[f.name];
-  const where = `${layout.name}.${f.name}`;
   switch (f.kind) {
     case 'ref':
       return value === null ? null : refName(pool, value as object);
@@ -51,22 +48,22 @@ export function encodeField(pool: Pool, obj: object, layout: TypeLayout, f: Fiel
     case 'heapBytes':
       return Buffer.from(value as Uint8Array).toString('hex');
     case 'array':
-      return (value as unknown[]).map((v) => encodeScalar(f.scalar!, v, where));
+      return (value as unknown[]).map((v) => encodeScalar(f.scalar!, v));
     case 'scalar':
-      return encodeScalar(f.scalar!, value, where);
+      return encodeScalar(f.scalar!, value);
     case 'vector':
-      return [...(value as PVector)].map((v) => encodeElement(pool, f.value!, v, where));
+      return [...(value as PVector)].map((v) => encodeElement(pool, f.value!, v));
     case 'map':
-      return [...(value as PMap)].map(([k, v]) => [encodeElement(pool, f.key!, k, where), encodeElement(pool, f.value!, v, where)]);
+      return [...(value as PMap)].map(([k, v]) => [encodeElement(pool, f.key!, k), encodeElement(pool, f.value!, v)]);
     default:
       return value;
   }
 }
 
-function encodeElement(pool: Pool, element: Element, value: unknown, where: string): unknown {
+function encodeElement(pool: Pool, element: Element, value: unknown): unknown {
   switch (element.kind) {
     case 'scalar':
-      return encodeScalar(element.scalar, value, where);
+      return encodeScalar(element.scalar, value);
     case 'bytes':
       return Buffer.from(value as Uint8Array).toString('hex');
     case 'ref':
@@ -78,7 +75,7 @@ function encodeElement(pool: Pool, element: Element, value: unknown, where: stri
 
 export function encodeObject(pool: Pool, obj: object, layout: TypeLayout): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of layout.fields) out[f.name] = encodeField(pool, obj, layout, f);
+  for (const f of layout.fields) out[f.name] = encodeField(pool, obj, f);
   return out;
 }
 
