@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import 'reflect-metadata';
 import {
   Field, FieldValueError, InvalidObjectError, Persistent, PersistenceLevel, Pool, PoolClosedError, PoolCorruptError, Ref, TransactionError,
-  WritePolicy, MemoryTier, runTransaction, type HybridMemoryConfig,
+  WritePolicy, MemoryTier, runTransaction,
 } from '@pmemts/core';
 import { Point, tempDir } from '../core/fixtures';
 import { expectOutcome, expectRefusedUnchanged, fieldsOf, poolImage, refused, rowTest, type Outcome, type Owner, type Refused } from './harness';
@@ -21,7 +21,7 @@ afterAll(() => tmp.cleanup());
 type Obj = Record<string, unknown>;
 
 /** One class per memory mode, with every field kind (decorated by hand so the three share one shape). */
-function allKinds(name: string, memory?: HybridMemoryConfig): new () => object {
+function allKinds(name: string, memory?: Record<string, unknown>): new () => object {
   const Class = { [name]: class {} }[name];
   const field = (property: string, ...args: Parameters<typeof Field>) => Field(...args)(Class.prototype, property);
   field('u8', 'u8');
