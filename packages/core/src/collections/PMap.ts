@@ -16,7 +16,7 @@ import { CollectionSlot } from './collection-slot';
 import { buildKeyCodec, buildValueCodec, type KeyCodec, type ValueCodec } from './element-codecs';
 import {
   INNER_CHILDREN, INNER_COUNT, INNER_KIND, LEAF_BITMAP, LEAF_FP, LEAF_KIND, MAP_HEADER_SIZE, MAP_MAGIC, MapHeader, NODE_KIND,
-  TreeGeometry, capacitiesForNewTree, popcount32, valueOffset,
+  TreeGeometry, capacitiesForNewTree, popcount32, readOffset, valueOffset, writeOffset,
 } from './node-format';
 
 /** Bounds of `PMap.range`: any of gt/gte (lower) and lt/lte (upper), a direction and a count. */
@@ -97,7 +97,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
 
   get size(): number {
     const tree = this.tree();
-    return tree === null ? 0 : Number(this.type.session.dv.getBigUint64(tree.header + MapHeader.count, true));
+    return tree === null ? 0 : readOffset(this.type.session.dv, tree.header + MapHeader.count);
   }
 
   /** The value of `key`, or undefined. @throws {FieldValueError} when `key` is not a key of this map's type. */
@@ -238,7 +238,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
       throw new PoolCorruptError(`${type.what}: the map header at ${header} is not a map of this key and value type (pool data is invalid)`, 'FIELD_CORRUPT');
     }
     const g = type.geometry(dv.getUint16(header + MapHeader.leafCap, true), dv.getUint16(header + MapHeader.innerCap, true));
-    return { header, g, height: dv.getUint32(header + MapHeader.height, true), root: Number(dv.getBigUint64(header + MapHeader.root, true)) };
+    return { header, g, height: dv.getUint32(header + MapHeader.height, true), root: readOffset(dv, header + MapHeader.root) };
   }
 
   /** @internal */
@@ -260,21 +260,22 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
   /** @internal The leaf whose range holds `key` (at probe+at); records the path. 0 for an empty tree. */
   descend(tree: Tree, probe: DataView, at: number): number {
     const dv = this.type.session.dv;
-    const compare = this.type.keys.compare;
+    const keys = this.type.keys;
     const g = tree.g;
     let node = tree.root;
     if (node === 0) return 0;
+    keys.prepare(probe, at);
     for (let level = 0; level < tree.height - 1; level++) {
       let lo = 0;
       let hi = dv.getUint32(node + INNER_COUNT, true);
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (compare(probe, at, dv, g.key(node, mid)) >= 0) lo = mid + 1;
+        if (keys.compareProbe(dv, g.key(node, mid)) >= 0) lo = mid + 1;
         else hi = mid;
       }
       this.pathNodes[level] = node;
       this.pathIndex[level] = lo;
-      node = Number(dv.getBigUint64(g.child(node, lo), true));
+      node = readOffset(dv, g.child(node, lo));
     }
     return node;
   }
@@ -284,7 +285,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const dv = this.type.session.dv;
     let node = tree.root;
     for (let level = 0; level < tree.height - 1 && node !== 0; level++) {
-      node = Number(dv.getBigUint64(tree.g.child(node, dv.getUint32(node + INNER_COUNT, true)), true));
+      node = readOffset(dv, tree.g.child(node, dv.getUint32(node + INNER_COUNT, true)));
     }
     return node;
   }
@@ -293,16 +294,18 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
   private findInLeaf(g: TreeGeometry, leaf: number, probe: DataView, at: number): number {
     if (leaf === 0) return -1;
     const dv = this.type.session.dv;
+    const u8 = this.type.session.pmemBytes();
     const keys = this.type.keys;
     const fp = keys.fingerprint(probe, at);
-    for (let word = 0; word < 2; word++) {
-      let bits = dv.getUint32(leaf + LEAF_BITMAP + 4 * word, true);
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        const i = 32 * word + bit;
-        if (dv.getUint8(leaf + LEAF_FP + i) === fp && keys.compare(probe, at, dv, g.slot(leaf, i)) === 0) return i;
-      }
+    keys.prepare(probe, at);
+    // Fingerprints first, a byte each (a free slot's byte is stale: its bit decides); then the key.
+    const low = dv.getUint32(leaf + LEAF_BITMAP, true);
+    const high = dv.getUint32(leaf + LEAF_BITMAP + 4, true);
+    const fps = leaf + LEAF_FP;
+    for (let i = 0; i < g.leafCap; i++) {
+      if (u8[fps + i] !== fp) continue;
+      const used = i < 32 ? (low >>> i) & 1 : (high >>> (i - 32)) & 1;
+      if (used !== 0 && keys.compareProbe(dv, g.slot(leaf, i)) === 0) return i;
     }
     return -1;
   }
@@ -383,12 +386,12 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const { session, collections, what } = this.type;
     collections.logWord(header, header + MapHeader.count, what);
     const dv = session.dv;
-    dv.setBigUint64(header + MapHeader.count, dv.getBigUint64(header + MapHeader.count, true) + BigInt(delta), true);
+    writeOffset(dv, header + MapHeader.count, readOffset(dv, header + MapHeader.count) + delta);
   }
 
   private setHeaderWord(header: number, field: number, value: number): void {
     this.type.collections.logWord(header, header + field, this.type.what);
-    this.type.session.dv.setBigUint64(header + field, BigInt(value), true);
+    writeOffset(this.type.session.dv, header + field, value);
   }
 
   private setHeight(header: number, height: number): void {
@@ -430,15 +433,15 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
       this.setBit(right, k, true);
       this.setBit(leaf, order[j], false);
     }
-    const next = Number(dv.getBigUint64(leaf + g.leafNext, true));
-    dv.setBigUint64(right + g.leafNext, BigInt(next), true);
-    dv.setBigUint64(right + g.leafPrev, BigInt(leaf), true);
+    const next = readOffset(dv, leaf + g.leafNext);
+    writeOffset(dv, right + g.leafNext, next);
+    writeOffset(dv, right + g.leafPrev, leaf);
     if (next !== 0) {
       collections.logWord(next, next + g.leafPrev, what);
-      dv.setBigUint64(next + g.leafPrev, BigInt(right), true);
+      writeOffset(dv, next + g.leafPrev, right);
     }
     collections.logWord(leaf, leaf + g.leafNext, what);
-    dv.setBigUint64(leaf + g.leafNext, BigInt(right), true);
+    writeOffset(dv, leaf + g.leafNext, right);
     const separator = pmem.slice(g.slot(right, 0), g.slot(right, 0) + g.keySize);
     this.insertIntoParent(tree, tree.height - 1, separator, right);
     return keys.compare(scratch, 0, dv, g.slot(right, 0)) >= 0 ? right : leaf;
@@ -452,10 +455,10 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const g = tree.g;
     if (level === 0) {
       const root = this.newInner(g);
-      const old = Number(dv.getBigUint64(tree.header + MapHeader.root, true));
+      const old = readOffset(dv, tree.header + MapHeader.root);
       dv.setUint32(root + INNER_COUNT, 1, true);
-      dv.setBigUint64(g.child(root, 0), BigInt(old), true);
-      dv.setBigUint64(g.child(root, 1), BigInt(child), true);
+      writeOffset(dv, g.child(root, 0), old);
+      writeOffset(dv, g.child(root, 1), child);
       pmem.set(key, g.key(root, 0));
       this.setHeaderWord(tree.header, MapHeader.root, root);
       this.setHeight(tree.header, dv.getUint32(tree.header + MapHeader.height, true) + 1);
@@ -472,7 +475,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
       pmem.copyWithin(g.key(node, pos + 1), g.key(node, pos), g.key(node, count));
       pmem.copyWithin(g.child(node, pos + 2), g.child(node, pos + 1), g.child(node, count + 1));
       pmem.set(key, g.key(node, pos));
-      dv.setBigUint64(g.child(node, pos + 1), BigInt(child), true);
+      writeOffset(dv, g.child(node, pos + 1), child);
       dv.setUint32(node + INNER_COUNT, count + 1, true);
       return;
     }
@@ -495,7 +498,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const keys: Uint8Array[] = [];
     const children: number[] = [];
     for (let i = 0; i < count; i++) keys.push(pmem.slice(g.key(node, i), g.key(node, i) + g.keySize));
-    for (let i = 0; i <= count; i++) children.push(Number(dv.getBigUint64(g.child(node, i), true)));
+    for (let i = 0; i <= count; i++) children.push(readOffset(dv, g.child(node, i)));
     return { keys, children };
   }
 
@@ -505,7 +508,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const pmem = this.type.session.pmemBytes();
     dv.setUint32(node + INNER_COUNT, keys.length, true);
     keys.forEach((key, i) => pmem.set(key, g.key(node, i)));
-    children.forEach((child, i) => dv.setBigUint64(g.child(node, i), BigInt(child), true));
+    children.forEach((child, i) => writeOffset(dv, g.child(node, i), child));
   }
 
   /**
@@ -530,7 +533,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const parent = this.pathNodes[level - 1];
     const pos = this.pathIndex[level - 1];
     const hasRight = pos < dv.getUint32(parent + INNER_COUNT, true);
-    const sibling = Number(dv.getBigUint64(g.child(parent, hasRight ? pos + 1 : pos - 1), true));
+    const sibling = readOffset(dv, g.child(parent, hasRight ? pos + 1 : pos - 1));
     const separator = hasRight ? pos : pos - 1;
     const siblingOrder = this.sortedSlots(g, sibling);
     const pmem = session.pmemBytes();
@@ -553,11 +556,11 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     for (const j of hasRight ? siblingOrder : this.sortedSlots(g, leaf)) {
       this.insertIntoLeaf(g, left, pmem.slice(g.slot(right, j), g.slot(right, j) + g.slotSize));
     }
-    const next = Number(dv.getBigUint64(right + g.leafNext, true));
-    dv.setBigUint64(left + g.leafNext, BigInt(next), true);
+    const next = readOffset(dv, right + g.leafNext);
+    writeOffset(dv, left + g.leafNext, next);
     if (next !== 0) {
       collections.logWord(next, next + g.leafPrev, what);
-      dv.setBigUint64(next + g.leafPrev, BigInt(left), true);
+      writeOffset(dv, next + g.leafPrev, left);
     }
     collections.free(right, what);
     this.removeFromInner(tree, level - 1, separator);
@@ -627,7 +630,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
  * inner levels. For freeing: it trusts the tree's shape (the deep check verifies it).
  */
 export function treeNodes(dv: DataView, header: number): number[] {
-  const root = Number(dv.getBigUint64(header + MapHeader.root, true));
+  const root = readOffset(dv, header + MapHeader.root);
   const height = dv.getUint32(header + MapHeader.height, true);
   if (root === 0) return [];
   const out: number[] = [];
@@ -638,7 +641,7 @@ export function treeNodes(dv: DataView, header: number): number[] {
     const next: number[] = [];
     for (const node of level) {
       const count = dv.getUint32(node + INNER_COUNT, true);
-      for (let i = 0; i <= count; i++) next.push(Number(dv.getBigUint64(node + INNER_CHILDREN + 8 * i, true)));
+      for (let i = 0; i <= count; i++) next.push(readOffset(dv, node + INNER_CHILDREN + 8 * i));
     }
     level = next;
   }
@@ -708,7 +711,7 @@ class MapCursor<K, V, T> implements IterableIterator<T> {
         this.remaining--;
         return { done: false, value: this.produce(keys, type, dv, at) };
       }
-      this.leaf = Number(dv.getBigUint64(this.leaf + (this.reverse ? g.leafPrev : g.leafNext), true));
+      this.leaf = readOffset(dv, this.leaf + (this.reverse ? g.leafPrev : g.leafNext));
       this.order = this.leaf === 0 ? [] : this.map.sortedSlots(g, this.leaf);
       this.index = 0;
     }
@@ -740,7 +743,7 @@ class MapCursor<K, V, T> implements IterableIterator<T> {
       return;
     }
     const from = this.reverse ? this.upper : this.lower;
-    this.leaf = from !== null ? this.map.descend(this.tree, from.dv, 0) : this.reverse ? this.map.lastLeaf(this.tree) : Number(this.map.mapType.session.dv.getBigUint64(this.tree.header + MapHeader.firstLeaf, true));
+    this.leaf = from !== null ? this.map.descend(this.tree, from.dv, 0) : this.reverse ? this.map.lastLeaf(this.tree) : readOffset(this.map.mapType.session.dv, this.tree.header + MapHeader.firstLeaf);
     this.order = this.map.sortedSlots(this.tree.g, this.leaf);
     this.index = 0;
   }

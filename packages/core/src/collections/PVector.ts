@@ -12,7 +12,7 @@ import type { ViewState } from '../objects/view-state';
 import { collectionSession, iteratorInvalidated, type CollectionSession } from './collection-session';
 import { CollectionSlot } from './collection-slot';
 import { buildValueCodec, type ValueCodec } from './element-codecs';
-import { VECTOR_HEADER_SIZE, VECTOR_MAGIC, VectorHeader } from './node-format';
+import { VECTOR_HEADER_SIZE, VECTOR_MAGIC, VectorHeader, readOffset, writeOffset } from './node-format';
 
 /** Smallest element array a vector allocates. */
 const MIN_CAPACITY = 4;
@@ -57,7 +57,7 @@ export class PVector<T = unknown> implements Iterable<T> {
 
   get length(): number {
     const header = this.header();
-    return header === 0 ? 0 : Number(this.type.session.dv.getBigUint64(header + VectorHeader.length, true));
+    return header === 0 ? 0 : readOffset(this.type.session.dv, header + VectorHeader.length);
   }
 
   /** The element at `index`. @throws {RangeError} when index is not an integer in [0, length). */
@@ -73,7 +73,7 @@ export class PVector<T = unknown> implements Iterable<T> {
     type.elements.write(type.scratch, 0, value);
     type.session.tx.atomically(() => {
       const header = this.header();
-      type.collections.log(Number(type.session.dv.getBigUint64(header + VectorHeader.data, true)), at, type.stride, type.what);
+      type.collections.log(readOffset(type.session.dv, header + VectorHeader.data), at, type.stride, type.what);
       type.session.pmemBytes().set(type.scratchBytes, at);
     });
   }
@@ -103,8 +103,8 @@ export class PVector<T = unknown> implements Iterable<T> {
     type.session.tx.atomically(() => {
       const dv = type.session.dv;
       const header = this.header();
-      const data = Number(dv.getBigUint64(header + VectorHeader.data, true));
-      const length = Number(dv.getBigUint64(header + VectorHeader.length, true));
+      const data = readOffset(dv, header + VectorHeader.data);
+      const length = readOffset(dv, header + VectorHeader.length);
       const end = data + length * type.stride;
       if (at + type.stride < end) {
         type.collections.log(data, at, end - at - type.stride, type.what);
@@ -122,7 +122,7 @@ export class PVector<T = unknown> implements Iterable<T> {
     if (header === 0 || this.length === 0) return;
     const type = this.type;
     type.session.tx.atomically(() => {
-      const data = Number(type.session.dv.getBigUint64(header + VectorHeader.data, true));
+      const data = readOffset(type.session.dv, header + VectorHeader.data);
       if (data !== 0) type.collections.free(data, type.what);
       this.setWord(header, VectorHeader.data, 0);
       this.setWord(header, VectorHeader.capacity, 0);
@@ -170,7 +170,7 @@ export class PVector<T = unknown> implements Iterable<T> {
     if (!Number.isInteger(index) || index < 0 || index >= length) {
       throw new RangeError(`PVector.${method}: index must be an integer in [0, ${length}), got ${String(index)}`);
     }
-    const data = Number(this.type.session.dv.getBigUint64(this.header() + VectorHeader.data, true));
+    const data = readOffset(this.type.session.dv, this.header() + VectorHeader.data);
     return data + index * this.type.stride;
   }
 
@@ -212,13 +212,13 @@ export class PVector<T = unknown> implements Iterable<T> {
   private reserve(header: number, needed: number): number {
     const type = this.type;
     const dv = type.session.dv;
-    const capacity = Number(dv.getBigUint64(header + VectorHeader.capacity, true));
-    const data = Number(dv.getBigUint64(header + VectorHeader.data, true));
+    const capacity = readOffset(dv, header + VectorHeader.capacity);
+    const data = readOffset(dv, header + VectorHeader.data);
     if (needed <= capacity) return data;
     let grown = Math.max(MIN_CAPACITY, capacity * 2);
     while (grown < needed) grown *= 2;
     const fresh = type.collections.allocate(grown * type.stride, COLLECTION_NODE_TYPE_NUM, `${type.what}.push`);
-    const length = Number(dv.getBigUint64(header + VectorHeader.length, true));
+    const length = readOffset(dv, header + VectorHeader.length);
     if (data !== 0) {
       type.session.pmemBytes().copyWithin(fresh, data, data + length * type.stride);
       type.collections.free(data, type.what);
@@ -230,7 +230,7 @@ export class PVector<T = unknown> implements Iterable<T> {
 
   private setWord(header: number, field: number, value: number): void {
     this.type.collections.logWord(header, header + field, this.type.what);
-    this.type.session.dv.setBigUint64(header + field, BigInt(value), true);
+    writeOffset(this.type.session.dv, header + field, value);
   }
 
   private cursor<R>(produce: (index: number) => R): IterableIterator<R> {
@@ -268,6 +268,6 @@ export class PVector<T = unknown> implements Iterable<T> {
 
 /** The allocations of the vector under `header`: its element array, if any. */
 export function vectorNodes(dv: DataView, header: number): number[] {
-  const data = Number(dv.getBigUint64(header + VectorHeader.data, true));
+  const data = readOffset(dv, header + VectorHeader.data);
   return data === 0 ? [] : [data];
 }

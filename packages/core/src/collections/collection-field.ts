@@ -10,7 +10,7 @@ import type { PoolSession } from '../pool/PoolSession';
 import { REL, STATE, type View } from '../objects/view-state';
 import { MapType, PMap, treeNodes } from './PMap';
 import { PVector, VectorType, vectorNodes } from './PVector';
-import { MAP_HEADER_SIZE, VECTOR_HEADER_SIZE } from './node-format';
+import { MAP_HEADER_SIZE, VECTOR_HEADER_SIZE, readOffset } from './node-format';
 import { checkMapTree, checkVector, type AllocationInfo, type CollectionReport } from './tree-invariants';
 
 /** Whether a field is a map or a vector. */
@@ -66,7 +66,7 @@ export function collectionAccessor(layout: TypeLayout, field: FieldLayout, sessi
  * DRAM copy at its base): header, then nodes or element array; none for a never-used collection.
  */
 export function collectionAllocations(pool: DataView, slotView: DataView, slot: number, field: FieldLayout): number[] {
-  const header = Number(slotView.getBigUint64(slot + 8, true));
+  const header = readOffset(slotView, slot + 8);
   if (header === 0) return [];
   return [header, ...(field.kind === 'map' ? treeNodes(pool, header) : vectorNodes(pool, header))];
 }
@@ -74,7 +74,7 @@ export function collectionAllocations(pool: DataView, slotView: DataView, slot: 
 /** Checks the collection of the field slot at pool address `slot`; null for a never-used collection. */
 export function checkCollectionField(session: PoolSession, owner: TypeLayout, field: FieldLayout, slot: number, allocation: AllocationInfo): CollectionReport | null {
   const dv = session.dv;
-  const header = Number(dv.getBigUint64(slot + 8, true));
+  const header = readOffset(dv, slot + 8);
   if (header === 0) return null;
   const info = allocation(header);
   const type = collectionTypeOf(session, owner, field);

@@ -7,8 +7,13 @@
 import { PoolCorruptError } from '@pmemts/native';
 import type { PoolSession } from '../pool/PoolSession';
 import type { ViewState } from '../objects/view-state';
+import { readOffset, writeOffset } from './node-format';
 
 export class CollectionSlot {
+  /** The pool's uuid_lo as two u32 halves: the slot's tag is checked on every access, without a bigint. */
+  private readonly uuidLow: number;
+  private readonly uuidHigh: number;
+
   constructor(
     readonly session: PoolSession,
     readonly state: ViewState,
@@ -16,7 +21,10 @@ export class CollectionSlot {
     readonly at: number,
     /** `Class.field`, for errors and undo-log labels. */
     readonly what: string,
-  ) {}
+  ) {
+    this.uuidLow = Number(session.uuidLo & 0xffffffffn);
+    this.uuidHigh = Number(session.uuidLo >> 32n);
+  }
 
   /** Pool address of the slot. @throws {InvalidObjectError} owner freed, {PoolClosedError} pool closed. */
   address(): number {
@@ -29,8 +37,8 @@ export class CollectionSlot {
   header(): number {
     const address = this.address();
     const dv = this.session.dv;
-    const header = Number(dv.getBigUint64(address + 8, true));
-    if (header !== 0 && dv.getBigUint64(address, true) !== this.session.uuidLo) {
+    const header = readOffset(dv, address + 8);
+    if (header !== 0 && (dv.getUint32(address, true) !== this.uuidLow || dv.getUint32(address + 4, true) !== this.uuidHigh)) {
       throw new PoolCorruptError(`${this.what}: the collection's PMEMoid names another pool (pool data is invalid)`, 'FIELD_CORRUPT');
     }
     return header;
@@ -42,7 +50,7 @@ export class CollectionSlot {
     const address = this.address();
     session.tx.snapshotRange(address, 16, `store to ${this.what}`);
     session.dv.setBigUint64(address, header === 0 ? 0n : session.uuidLo, true);
-    session.dv.setBigUint64(address + 8, BigInt(header), true);
+    writeOffset(session.dv, address + 8, header);
     const entry = this.state.cache;
     if (entry !== null) {
       entry.bytes.set(session.pmemBytes().subarray(address, address + 16), this.at);

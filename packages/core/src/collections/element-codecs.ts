@@ -20,6 +20,26 @@ export interface KeyCodec {
   compare(a: DataView, ai: number, b: DataView, bi: number): number;
   /** A byte (0–255) of the key's hash: leaves compare it before the key. */
   fingerprint(dv: DataView, at: number): number;
+  /**
+   * Makes the key at probe+at the one `compareProbe` compares with (descents compare one key with
+   * many: numeric keys are read once here, not at every step). Valid until the next prepare.
+   */
+  prepare(probe: DataView, at: number): void;
+  /** `compare(probe, at, dv, stored)` for the prepared probe. */
+  compareProbe(dv: DataView, stored: number): number;
+}
+
+/** prepare/compareProbe for keys without a faster form: the probe stays in its DataView. */
+function viaCompare(compare: KeyCodec['compare']): Pick<KeyCodec, 'prepare' | 'compareProbe'> {
+  let probe: DataView = new DataView(new ArrayBuffer(0));
+  let probeAt = 0;
+  return {
+    prepare(dv, at) {
+      probe = dv;
+      probeAt = at;
+    },
+    compareProbe: (dv, stored) => compare(probe, probeAt, dv, stored),
+  };
 }
 
 export interface ValueCodec extends FieldCodec {
@@ -86,9 +106,12 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
     case 'u32':
     case 'i32': {
       const get = scalar === 'u32' ? (dv: DataView, at: number) => dv.getUint32(at, true) : (dv: DataView, at: number) => dv.getInt32(at, true);
+      let value = 0;
       return {
         size, align: 4, encode: codec.write, decode: codec.read,
         compare: (a, ai, b, bi) => get(a, ai) - get(b, bi),
+        prepare: (dv, at) => void (value = get(dv, at)),
+        compareProbe: (dv, stored) => value - get(dv, stored),
         fingerprint: (dv, at) => mix(dv.getUint32(at, true)),
       };
     }
@@ -96,18 +119,34 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
     case 'i64': {
       // The high word decides (signed for i64), then the low word unsigned: no bigint per comparison.
       const high = scalar === 'u64' ? (dv: DataView, at: number) => dv.getUint32(at + 4, true) : (dv: DataView, at: number) => dv.getInt32(at + 4, true);
+      let probeHigh = 0;
+      let probeLow = 0;
       return {
         size, align: 8, encode: codec.write, decode: codec.read,
         compare(a, ai, b, bi) {
           const d = high(a, ai) - high(b, bi);
           return d !== 0 ? d : a.getUint32(ai, true) - b.getUint32(bi, true);
         },
+        prepare(dv, at) {
+          probeHigh = high(dv, at);
+          probeLow = dv.getUint32(at, true);
+        },
+        compareProbe(dv, stored) {
+          const d = probeHigh - high(dv, stored);
+          return d !== 0 ? d : probeLow - dv.getUint32(stored, true);
+        },
         fingerprint: (dv, at) => mix(dv.getUint32(at, true) ^ Math.imul(dv.getUint32(at + 4, true), 0x9e3779b1)),
       };
     }
-    case 'f64':
+    case 'f64': {
+      let probe = 0;
       return {
         size, align: 8, decode: codec.read,
+        prepare: (dv, at) => void (probe = dv.getFloat64(at, true)),
+        compareProbe(dv, stored) {
+          const y = dv.getFloat64(stored, true);
+          return probe < y ? -1 : probe > y ? 1 : 0;
+        },
         encode(dv, at, key) {
           if (typeof key === 'number' && Number.isNaN(key)) fail('NaN cannot be a key: it equals no key, itself included');
           // -0 and 0 are one key, as in a Map (SameValueZero).
@@ -120,6 +159,7 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
         },
         fingerprint: (dv, at) => mix(dv.getUint32(at, true) ^ Math.imul(dv.getUint32(at + 4, true), 0x9e3779b1)),
       };
+    }
   }
 }
 
@@ -130,19 +170,19 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
  */
 function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: KeyCodec['decode']): KeyCodec {
   const data = size - INLINE_STRING_HEADER;
+  const compare: KeyCodec['compare'] = (a, ai, b, bi) => {
+    const la = a.getUint32(ai, true);
+    const lb = b.getUint32(bi, true);
+    const n = Math.min(alignUp(Math.max(la, lb), 4), data);
+    for (let i = INLINE_STRING_HEADER; i < INLINE_STRING_HEADER + n; i += 4) {
+      const x = a.getUint32(ai + i, false);
+      const y = b.getUint32(bi + i, false);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return la - lb;
+  };
   return {
-    size, align: 4, encode, decode,
-    compare(a, ai, b, bi) {
-      const la = a.getUint32(ai, true);
-      const lb = b.getUint32(bi, true);
-      const n = Math.min(alignUp(Math.max(la, lb), 4), data);
-      for (let i = INLINE_STRING_HEADER; i < INLINE_STRING_HEADER + n; i += 4) {
-        const x = a.getUint32(ai + i, false);
-        const y = b.getUint32(bi + i, false);
-        if (x !== y) return x < y ? -1 : 1;
-      }
-      return la - lb;
-    },
+    size, align: 4, encode, decode, compare, ...viaCompare(compare),
     fingerprint(dv, at) {
       const len = Math.min(dv.getUint32(at, true), data);
       let hash = 0x811c9dc5;

@@ -133,3 +133,13 @@ export function popcount32(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
+
+/** A u64 pool offset as a number, without a bigint (offsets stay below 2^53). */
+export function readOffset(dv: DataView, at: number): number {
+  return dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 0x100000000;
+}
+
+export function writeOffset(dv: DataView, at: number, value: number): void {
+  dv.setUint32(at, value >>> 0, true);
+  dv.setUint32(at + 4, Math.floor(value / 0x100000000), true);
+}

@@ -11,7 +11,7 @@ import { COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 import type { KeyCodec } from './element-codecs';
 import {
   INNER_COUNT, INNER_KIND, LEAF_BITMAP, LEAF_FP, LEAF_KIND, MAP_MAGIC, MAX_INNER_CAP, MAX_LEAF_CAP, MIN_INNER_CAP, MIN_LEAF_CAP,
-  MapHeader, NODE_KIND, TreeGeometry, VECTOR_MAGIC, VectorHeader,
+  MapHeader, NODE_KIND, TreeGeometry, VECTOR_MAGIC, VectorHeader, readOffset,
 } from './node-format';
 
 /** What the checker needs to know of an allocation: its type number and usable size, or null when it is not a live allocation. */
@@ -37,7 +37,7 @@ export function checkMapTree(dv: DataView, header: number, shape: MapShape, allo
   const values: number[] = [];
   const problems: string[] = [];
   const report = { nodes, values, problems };
-  const u64 = (at: number) => Number(dv.getBigUint64(at, true));
+  const u64 = (at: number) => readOffset(dv, at);
   if (dv.getUint32(header + MapHeader.magic, true) !== MAP_MAGIC) return fail(`header at ${header} has no map magic`);
   const keySize = dv.getUint16(header + MapHeader.keySize, true);
   const valueSize = dv.getUint16(header + MapHeader.valueSize, true);
@@ -144,7 +144,7 @@ export function checkVector(dv: DataView, header: number, stride: number, alloca
   const nodes = [header];
   const values: number[] = [];
   const problems: string[] = [];
-  const u64 = (at: number) => Number(dv.getBigUint64(at, true));
+  const u64 = (at: number) => readOffset(dv, at);
   if (dv.getUint32(header + VectorHeader.magic, true) !== VECTOR_MAGIC) problems.push(`header at ${header} has no vector magic`);
   else if (dv.getUint32(header + VectorHeader.elementSize, true) !== stride) problems.push(`header at ${header} has element size ${dv.getUint32(header + VectorHeader.elementSize, true)}, the field's is ${stride}`);
   else {
