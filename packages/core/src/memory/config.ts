@@ -98,3 +98,14 @@ export function resolveMemoryConfig(config: HybridMemoryConfig | undefined, base
     cacheBytes: c.cacheBytes ?? base?.cacheBytes ?? DEFAULT_CACHE_BYTES,
   };
 }
+
+/**
+ * A class's settings (its `@Persistent({ memory })`) over the pool's resolved ones.
+ * @throws {TypeError} as resolveMemoryConfig, and for a class-level cacheBytes (the DRAM tier is the pool's).
+ */
+export function resolveClassMemory(name: string, config: HybridMemoryConfig | undefined, pool: ResolvedMemoryConfig): ResolvedMemoryConfig {
+  if (config?.cacheBytes !== undefined) {
+    throw new TypeError(`@Persistent(${name}).memory.cacheBytes: the DRAM tier and its budget belong to the pool; set cacheBytes in the pool's memory option`);
+  }
+  return resolveMemoryConfig(config, pool, `@Persistent(${name}).memory`);
+}

@@ -6,7 +6,7 @@
 import * as native from '@pmemts/native';
 import { InvalidObjectError, PoolCorruptError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
-import { resolveMemoryConfig, type HybridMemoryConfig } from '../memory/config';
+import { resolveClassMemory, resolveMemoryConfig, type HybridMemoryConfig, type ResolvedMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
 import { PoolSession } from './PoolSession';
@@ -65,9 +65,9 @@ export class Pool {
    * @throws {TypeError} on malformed options or a class that is not @Persistent.
    */
   static create(path: string, options: PoolCreateOptions = {}): Pool {
-    const { layouts, memory } = prepare(options, 'Pool.create');
+    const prepared = prepare(options, 'Pool.create');
     const handle = native.create(path, options.layout ?? DEFAULT_LAYOUT, options.size ?? DEFAULT_SIZE, options.mode ?? 0o666);
-    return Pool.attach(handle, layouts, memory);
+    return Pool.attach(handle, prepared);
   }
 
   /**
@@ -77,10 +77,10 @@ export class Pool {
    * @throws {SchemaMismatchError} when a class differs from the catalog; the message lists every difference.
    */
   static open(path: string, options: PoolOpenOptions = {}): Pool {
-    const { layouts, memory } = prepare(options, 'Pool.open');
+    const prepared = prepare(options, 'Pool.open');
     if (options.inspect !== undefined && typeof options.inspect !== 'boolean') throw new TypeError('Pool.open: options.inspect must be a boolean');
     const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe ?? 'open' });
-    return Pool.attach(handle, layouts, memory, options.inspect === true);
+    return Pool.attach(handle, prepared, options.inspect === true);
   }
 
   /** Opens `path` when it exists, else creates it (same options as create). */
@@ -93,10 +93,10 @@ export class Pool {
     }
   }
 
-  private static attach(handle: native.NativePool, layouts: TypeLayout[], memory: HybridMemoryConfig | undefined, inspect = false): Pool {
+  private static attach(handle: native.NativePool, { layouts, memory, classMemory }: Prepared, inspect = false): Pool {
     try {
-      const session = new PoolSession(handle, resolveMemoryConfig(memory, undefined, 'options.memory'));
-      for (const layout of layouts) session.register(layout, layout.memory as HybridMemoryConfig | undefined);
+      const session = new PoolSession(handle, memory);
+      layouts.forEach((layout, i) => session.register(layout, classMemory[i]));
       // handle.root() would allocate a missing root record: a write, which inspection must not make.
       if (inspect && handle.rootSize() < ROOT_RECORD_SIZE) {
         throw new PoolCorruptError(`${handle.path}: the pool has no pmemts root record (was it written by pmemts?)`, 'NOT_PMEMTS_POOL');
@@ -321,10 +321,21 @@ export class Pool {
   }
 }
 
-function prepare(options: PoolOpenOptions, where: string): { layouts: TypeLayout[]; memory: HybridMemoryConfig | undefined } {
+/** Options checked and resolved before any file is touched, so bad options leave nothing behind. */
+interface Prepared {
+  readonly layouts: TypeLayout[];
+  readonly memory: ResolvedMemoryConfig;
+  /** Each layout's memory settings, in the order of `layouts`. */
+  readonly classMemory: ResolvedMemoryConfig[];
+}
+
+function prepare(options: PoolOpenOptions, where: string): Prepared {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
   const types = options.types ?? [];
   if (!Array.isArray(types)) throw new TypeError(`${where}: options.types must be an array of @Persistent classes`);
+  const memory = resolveMemoryConfig(options.memory, undefined, 'options.memory');
   // LayoutValidator refuses reserved type numbers (FIRST_RESERVED_TYPE_NUM and up).
-  return { layouts: resolveLayouts(types as Function[]), memory: options.memory };
+  const layouts = resolveLayouts(types as Function[]);
+  const classMemory = layouts.map((layout) => resolveClassMemory(layout.name, layout.memory as HybridMemoryConfig | undefined, memory));
+  return { layouts, memory, classMemory };
 }

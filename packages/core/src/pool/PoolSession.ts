@@ -8,7 +8,7 @@ import { BLOB_TYPE_NUM } from '@pmemts/decorators';
 import { DramCache } from '../cache/DramCache';
 import type { CacheEntry } from '../cache/CacheEntry';
 import type { FieldLayout, TypeLayout } from '../layout';
-import { resolveMemoryConfig, WritePolicy, type ResolvedMemoryConfig, type HybridMemoryConfig } from '../memory/config';
+import { WritePolicy, type ResolvedMemoryConfig } from '../memory/config';
 import { buildPrototype, viewFactory } from '../objects/accessors';
 import type { CodecHost } from '../objects/codecs';
 import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from '../objects/view-state';
@@ -22,6 +22,12 @@ interface ClassEntry {
   readonly memory: ResolvedMemoryConfig;
   /** Creates a view: a constructor call on the class's per-pool prototype (cheaper than defineProperty). */
   readonly make: (state: ViewState, rel: number) => View;
+  /**
+   * View makers of the structs embedded in this class, by struct layout. A struct's bytes are part of
+   * its owner, so its accessors follow the owner's memory settings (its DRAM copy, its level), not
+   * the ones the struct's class has on its own.
+   */
+  readonly structMakers: Map<TypeLayout, (state: ViewState, rel: number) => View>;
 }
 
 export class PoolSession implements CodecHost {
@@ -49,15 +55,11 @@ export class PoolSession implements CodecHost {
   }
 
   /** Registers a resolved class layout with its class-level memory settings. */
-  register(layout: TypeLayout, classMemory: HybridMemoryConfig | undefined): void {
-    if (classMemory?.cacheBytes !== undefined) {
-      throw new TypeError(`@Persistent(${layout.name}).memory.cacheBytes: the DRAM tier and its budget belong to the pool; set cacheBytes in the pool's memory option`);
-    }
-    const memory = resolveMemoryConfig(classMemory, this.memory, `@Persistent(${layout.name}).memory`);
+  register(layout: TypeLayout, memory: ResolvedMemoryConfig): void {
     if (memory.writePolicy === WritePolicy.WriteBack && this.cache === null) {
       this.cache = new DramCache(this.memory.cacheBytes, this.stats);
     }
-    const entry: ClassEntry = { layout, memory, make: viewFactory(buildPrototype(layout, this, memory)) };
+    const entry: ClassEntry = { layout, memory, make: viewFactory(buildPrototype(layout, this, memory)), structMakers: new Map() };
     this.classes.set(layout.ctor, entry);
     this.byTypeNum.set(layout.typeNum, entry);
   }
@@ -100,7 +102,14 @@ export class PoolSession implements CodecHost {
 
   /** A view of an embedded struct: shares its parent's state, adds its relative offset. */
   structView(layout: TypeLayout, state: ViewState, rel: number): View {
-    return this.classOf(layout.ctor, layout.name).make(state, rel);
+    const owner = this.classOf(state.layout.ctor, state.layout.name);
+    let make = owner.structMakers.get(layout);
+    if (make === undefined) {
+      this.classOf(layout.ctor, layout.name); // the struct's class must be one of the pool's types too
+      make = viewFactory(buildPrototype(layout, this, owner.memory));
+      owner.structMakers.set(layout, make);
+    }
+    return make(state, rel);
   }
 
   /**
