@@ -13,6 +13,8 @@ import { requireString, requireSize, requireMode } from './validate';
 
 export * from './errors';
 export { probePool, PROBE_TIMEOUT_MS } from './probe';
+/** The argument check every path and name goes through, for the layers above that take paths too. */
+export { requireString } from './validate';
 export type { ProbeResult, ProbeMode } from './probe';
 
 /** Stages of a libpmemobj transaction (enum pobj_tx_stage). */

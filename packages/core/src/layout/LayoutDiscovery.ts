@@ -182,6 +182,7 @@ function collectionValueOf(field: FieldLayout): unknown {
  * collide, which `validateLayouts` reports.
  */
 export function typeNumOf(name: string): number {
+  if (typeof name !== 'string') throw new TypeError(`typeNumOf: name must be a string, got ${typeof name}`);
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(name, 'utf8')) {
     hash ^= byte;

@@ -256,6 +256,7 @@ export class Pool {
    * reachable from the root (leaks listed). O(objects in the pool).
    */
   deepCheck(onProgress?: (objectsScanned: number) => void): CheckReport {
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`deepCheck: onProgress must be a function, got ${typeof onProgress}`);
     return deepCheck(this.live(), this.rootOffset, onProgress);
   }
 

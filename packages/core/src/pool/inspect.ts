@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as native from '@pmemts/native';
-import { PoolCorruptError, PoolError } from '@pmemts/native';
+import { PoolCorruptError, PoolError, requireString } from '@pmemts/native';
 import { Field, LayoutDefinitionError, Persistent, Ref, type CollectionValueType, type FieldType, type MapKeyType, type ScalarType } from '@pmemts/decorators';
 import { resolveLayout } from '../layout';
 import { resolveMemoryConfig } from '../memory/config';
@@ -23,6 +23,7 @@ const LAYOUT_BYTES = 1024;
  * @throws {PoolCorruptError} when it is too short to be a pool, or its layout name is not UTF-8 text.
  */
 export function readLayoutName(file: string): string {
+  requireString('readLayoutName: path', file);
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can refuse it.
@@ -74,6 +75,9 @@ export function readPoolCatalog(file: string, layout: string, probe: 'open' | 'w
  * @throws {PoolCorruptError} CATALOG_CORRUPT when a type names a target the catalog lacks.
  */
 export function classesFromCatalog(catalog: Catalog): PersistentClass[] {
+  if (typeof catalog !== 'object' || catalog === null || !Array.isArray(catalog.types)) {
+    throw new TypeError('classesFromCatalog: catalog must be a Catalog (an object with a types array), as readPoolCatalog returns');
+  }
   const resolved = resolveLegacyTargets(catalog);
   const classFor = classBuilder(resolved.types);
   return resolved.types.map((t) => classFor(t.name)) as unknown as PersistentClass[];
@@ -229,6 +233,7 @@ export interface InspectionOptions {
  * recovery may run.
  */
 export function openForInspection(file: string, options: InspectionOptions = {}): { pool: Pool; catalog: Catalog; layout: string } {
+  requireString('openForInspection: path', file);
   const layout = options.layout ?? readLayoutName(file);
   const catalog = readPoolCatalog(file, layout, options.probe ?? 'walk');
   const pool = asCatalogCorrupt(file, () => Pool.open(file, { layout, types: classesFromCatalog(catalog), probe: false, inspect: options.writable !== true }));
