@@ -4,7 +4,7 @@
  * wrong thing, struct assignments that stored half a value.
  */
 import {
-  Field, FieldValueError, MemoryTier, PersistenceLevel, Persistent, Pool, Ref, WritePolicy, runTransaction, type HybridMemoryConfig,
+  Field, FieldValueError, LayoutDefinitionError, MemoryTier, PersistenceLevel, Persistent, Pool, Ref, WritePolicy, runTransaction, type HybridMemoryConfig,
 } from '@pmemts/core';
 import { Counter, Everything, Point, tempDir } from '../core/fixtures';
 
@@ -252,5 +252,24 @@ describe('compound operations inside a running transaction', () => {
     });
     expect(l.label).toBe('kept');
     pool.close();
+  });
+});
+
+describe('arguments checked where they are given', () => {
+  test('pool.objects refuses a class that is not the pool\'s at the call, not at the first next()', () => {
+    const pool = Pool.create(tmp.file('objects-arg'), { types: [Point] });
+    expect(() => pool.objects(Counter)).toThrow(TypeError);
+    pool.close();
+  });
+
+  test('Pool.open refuses probe: null instead of taking it for the default', () => {
+    const file = tmp.file('probe-null');
+    Pool.create(file, { types: [Point] }).close();
+    expect(() => Pool.open(file, { types: [Point], probe: null as never })).toThrow(/probe/);
+    Pool.open(file, { types: [Point] }).close();
+  });
+
+  test('LayoutDefinitionError is part of the public surface', () => {
+    expect(() => Field({ type: 'nonsense' as never })({}, 'x')).toThrow(LayoutDefinitionError);
   });
 });

@@ -17,5 +17,5 @@ export { openForInspection, readLayoutName, readPoolCatalog, classesFromCatalog 
 export type { Catalog, CatalogType, CatalogField } from './pool/catalog';
 export * from './errors';
 export * from './layout';
-export { Persistent, Field, Ref, FIRST_RESERVED_TYPE_NUM, CATALOG_TYPE_NUM, BLOB_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
+export { Persistent, Field, Ref, LayoutDefinitionError, FIRST_RESERVED_TYPE_NUM, CATALOG_TYPE_NUM, BLOB_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 export type { MapKeyType, CollectionValueType } from '@pmemts/decorators';

@@ -254,7 +254,7 @@ export function open(file: string, layout: string, options: OpenOptions = {}): N
   requireString('path', file);
   requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
   if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const probe = options.probe ?? 'open';
+  const probe = options.probe === undefined ? 'open' : options.probe;
   if (probe !== false && probe !== 'open' && probe !== 'walk') {
     throw new TypeError(`options.probe must be 'open', 'walk' or false, got ${String(probe)}`);
   }

@@ -3,10 +3,11 @@
  * themselves. Every failure is a LayoutDefinitionError naming the class (and field) and the fix.
  */
 import { FIRST_RESERVED_TYPE_NUM, isAlignment, LayoutDefinitionError } from '@pmemts/decorators';
+import { MAX_ALLOC_SIZE } from '@pmemts/native';
 import type { TypeLayout } from './types';
 
 /** The largest object libpmemobj allocates (PMEMOBJ_MAX_ALLOC_SIZE). */
-export const MAX_OBJECT_SIZE = 0x3ffdfffc0;
+export const MAX_OBJECT_SIZE = MAX_ALLOC_SIZE;
 
 /**
  * Checks a set of layouts that will share one pool: unique type names and type numbers (derived

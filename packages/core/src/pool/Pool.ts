@@ -79,7 +79,7 @@ export class Pool {
   static open(path: string, options: PoolOpenOptions = {}): Pool {
     const prepared = prepare(options, 'Pool.open');
     if (options.inspect !== undefined && typeof options.inspect !== 'boolean') throw new TypeError('Pool.open: options.inspect must be a boolean');
-    const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe ?? 'open' });
+    const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe === undefined ? 'open' : options.probe });
     return Pool.attach(handle, prepared, options.inspect === true);
   }
 
@@ -209,13 +209,15 @@ export class Pool {
   }
 
   /** Iterates every object of `Class` in the pool (a heap walk by type number: O(objects in the pool)). */
-  *objects<T extends object>(Class: PersistentClass<T>): IterableIterator<T> {
+  objects<T extends object>(Class: PersistentClass<T>): IterableIterator<T> {
+    // Checked at the call, not at the first next(): a generator would defer the errors.
     const session = this.live();
-    const entry = session.classOf(Class, 'objects');
-    const typeNum = entry.layout.typeNum;
-    for (let offset = session.native.first(typeNum); offset !== 0; offset = session.native.next(offset, typeNum)) {
-      yield session.viewAt(entry.layout, offset) as T;
-    }
+    const { layout } = session.classOf(Class, 'objects');
+    return (function* walk() {
+      for (let offset = session.native.first(layout.typeNum); offset !== 0; offset = session.native.next(offset, layout.typeNum)) {
+        yield session.viewAt(layout, offset) as T;
+      }
+    })();
   }
 
   /** The layouts of the classes this pool session knows. */
