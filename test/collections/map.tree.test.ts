@@ -149,3 +149,40 @@ test('default node sizes: 20,000 random keys, range scans and clear()', () => {
   expect(pool.deepCheck().problems).toEqual([]);
   pool.close();
 });
+
+describe('string and bytes keys in tiny nodes', () => {
+  smallNodes(4, 3);
+
+  test('random UTF-8 keys split and merge like numbers, and stay in code point order', () => {
+    const pool = Pool.create(tmp.file('strings'), { types: TYPES });
+    const bank = pool.root(Bank);
+    const random = rng(11);
+    const alphabet = ['a', 'b', 'é', 'z', '\u0000', '\u{1F600}', 'Ω'];
+    const model = new Map<string, Uint8Array>();
+    for (let batch = 0; batch < 10; batch++) {
+      runTransaction(pool, () => {
+        for (let i = 0; i < 40; i++) {
+          let key = '';
+          const length = Math.floor(random() * 6);
+          for (let c = 0; c < length; c++) key += alphabet[Math.floor(random() * alphabet.length)];
+          const bytes = new Uint8Array(Buffer.from(key).subarray(0, 8));
+          if (random() < 0.7) {
+            bank.byOwner.set(key, null as never);
+            model.set(key, bytes);
+            bank.tags.set(bytes, key.slice(0, 3));
+          } else {
+            expect(bank.byOwner.delete(key)).toBe(model.delete(key));
+          }
+        }
+      });
+      expectSound(bank.byOwner);
+      expectSound(bank.tags);
+    }
+    const order = [...model.keys()].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect([...bank.byOwner.keys()]).toEqual(order);
+    const tagOrder = [...bank.tags.keys()].map((k) => Buffer.from(k));
+    expect(tagOrder).toEqual([...tagOrder].sort(Buffer.compare));
+    expect(heightOf(pool, bank, 'byOwner')).toBeGreaterThanOrEqual(3);
+    pool.close();
+  });
+});
