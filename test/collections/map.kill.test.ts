@@ -3,9 +3,7 @@ import * as path from 'node:path';
 import { tempDir } from './fixtures';
 
 // Plain JS shared with the child process, on the compiled core (as test/crash does).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Store, operations } = require('./kill-program') as { Store: new () => { done: number; m: import('@pmemts/core').PMap<bigint, bigint> }; operations: (n: number) => [string, bigint, bigint?][] };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const compiled = require('../../packages/core/dist') as typeof import('@pmemts/core');
 
 const tmp = tempDir('map-kill');

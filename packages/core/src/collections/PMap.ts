@@ -16,7 +16,7 @@ import { CollectionSlot } from './collection-slot';
 import { buildKeyCodec, buildValueCodec, type KeyCodec, type ValueCodec } from './element-codecs';
 import {
   INNER_CHILDREN, INNER_COUNT, INNER_KIND, LEAF_BITMAP, LEAF_FP, LEAF_KIND, MAP_HEADER_SIZE, MAP_MAGIC, MapHeader, NODE_KIND,
-  TreeGeometry, capacitiesForNewTree, popcount32, readOffset, valueOffset, writeOffset,
+  TreeGeometry, capacitiesForNewTree, popcount32, readOffset, slotSizeOf, valueOffset, writeOffset,
 } from './node-format';
 
 /** Bounds of `PMap.range`: any of gt/gte (lower) and lt/lte (upper), a direction and a count. */
@@ -36,6 +36,7 @@ export class MapType {
   readonly keys: KeyCodec;
   readonly values: ValueCodec;
   readonly valueAt: number;
+  readonly slotSize: number;
   readonly what: string;
   readonly collections: CollectionSession;
   /** A slot being written: key at 0, value at valueAt; every byte is validated here before the pool sees one. */
@@ -49,8 +50,8 @@ export class MapType {
     this.valueAt = valueOffset(this.keys.size, this.values.align);
     this.what = `${owner.name}.${field.name}`;
     this.collections = collectionSession(session);
-    const slotSize = this.geometry(4, 3).slotSize;
-    this.scratchBytes = new Uint8Array(slotSize);
+    this.slotSize = slotSizeOf(this.valueAt, this.values.size);
+    this.scratchBytes = new Uint8Array(this.slotSize);
     this.scratch = new DataView(this.scratchBytes.buffer);
   }
 
@@ -336,8 +337,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
   private plant(): Tree {
     const type = this.type;
     const dv = type.session.dv;
-    const probe = type.geometry(4, 3);
-    const caps = capacitiesForNewTree(type.keys.size, probe.slotSize);
+    const caps = capacitiesForNewTree(type.keys.size, type.slotSize);
     const header = type.collections.allocate(MAP_HEADER_SIZE, COLLECTION_HEADER_TYPE_NUM, `${type.what}.set`);
     dv.setUint32(header + MapHeader.magic, MAP_MAGIC, true);
     dv.setUint16(header + MapHeader.keySize, type.keys.size, true);

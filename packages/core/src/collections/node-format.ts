@@ -64,7 +64,7 @@ export class TreeGeometry {
     readonly leafCap: number,
     readonly innerCap: number,
   ) {
-    this.slotSize = alignUp(valueAt + valueSize, 8);
+    this.slotSize = slotSizeOf(valueAt, valueSize);
     this.leafNext = LEAF_FP + alignUp(leafCap, 8);
     this.leafPrev = this.leafNext + 8;
     this.leafSlots = this.leafPrev + 8;
@@ -88,6 +88,11 @@ export class TreeGeometry {
   key(inner: number, i: number): number {
     return inner + this.innerKeys + i * this.keySize;
   }
+}
+
+/** Bytes of a leaf slot: key, value, padded so every slot starts 8-aligned. */
+export function slotSizeOf(valueAt: number, valueSize: number): number {
+  return alignUp(valueAt + valueSize, 8);
 }
 
 /** Where a slot's value starts: after the key, at the value's alignment. */
