@@ -319,16 +319,21 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
   /** @internal Occupied slot indexes of `leaf`, in key order. */
   sortedSlots(g: TreeGeometry, leaf: number): number[] {
     const dv = this.type.session.dv;
-    const compare = this.type.keys.compare;
-    const out: number[] = [];
+    const keys = this.type.keys;
+    const slots: number[] = [];
+    const ranks: number[] = [];
     for (let word = 0; word < 2; word++) {
       let bits = dv.getUint32(leaf + LEAF_BITMAP + 4 * word, true);
       while (bits !== 0) {
-        out.push(32 * word + 31 - Math.clz32(bits & -bits));
+        const i = 32 * word + 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
+        slots.push(i);
+        ranks.push(keys.rank(dv, g.slot(leaf, i)));
       }
     }
-    return out.sort((a, b) => compare(dv, g.slot(leaf, a), dv, g.slot(leaf, b)));
+    const order = slots.map((_, p) => p);
+    order.sort((a, b) => ranks[a] - ranks[b] || keys.compare(dv, g.slot(leaf, slots[a]), dv, g.slot(leaf, slots[b])));
+    return order.map((p) => slots[p]);
   }
 
   // --- writing (inside the transaction) ----------------------------------------------------------

@@ -27,6 +27,12 @@ export interface KeyCodec {
   prepare(probe: DataView, at: number): void;
   /** `compare(probe, at, dv, stored)` for the prepared probe. */
   compareProbe(dv: DataView, stored: number): number;
+  /**
+   * A number that orders as the key does wherever two ranks differ (equal ranks: compare decides), so
+   * sorting a leaf reads each key once: the value of 32-bit and f64 keys, the nearest double of 64-bit
+   * keys, the first four bytes of strings and bytes.
+   */
+  rank(dv: DataView, at: number): number;
 }
 
 /** prepare/compareProbe for keys without a faster form: the probe stays in its DataView. */
@@ -110,6 +116,7 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
       return {
         size, align: 4, encode: codec.write, decode: codec.read,
         compare: (a, ai, b, bi) => get(a, ai) - get(b, bi),
+        rank: get,
         prepare: (dv, at) => void (value = get(dv, at)),
         compareProbe: (dv, stored) => value - get(dv, stored),
         fingerprint: (dv, at) => mix(dv.getUint32(at, true)),
@@ -127,6 +134,8 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
           const d = high(a, ai) - high(b, bi);
           return d !== 0 ? d : a.getUint32(ai, true) - b.getUint32(bi, true);
         },
+        // Exact below 2^53 and monotonic above (rounding never reverses an order): ties go to compare.
+        rank: (dv, at) => high(dv, at) * 0x100000000 + dv.getUint32(at, true),
         prepare(dv, at) {
           probeHigh = high(dv, at);
           probeLow = dv.getUint32(at, true);
@@ -142,6 +151,7 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
       let probe = 0;
       return {
         size, align: 8, decode: codec.read,
+        rank: (dv, at) => dv.getFloat64(at, true),
         prepare: (dv, at) => void (probe = dv.getFloat64(at, true)),
         compareProbe(dv, stored) {
           const y = dv.getFloat64(stored, true);
@@ -183,6 +193,8 @@ function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: Key
   };
   return {
     size, align: 4, encode, decode, compare, ...viaCompare(compare),
+    // Zero padding makes the first word of a shorter key order as its bytes do.
+    rank: data >= 4 ? (dv, at) => dv.getUint32(at + INLINE_STRING_HEADER, false) : () => 0,
     fingerprint(dv, at) {
       const len = Math.min(dv.getUint32(at, true), data);
       let hash = 0x811c9dc5;
