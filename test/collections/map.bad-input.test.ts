@@ -1,4 +1,4 @@
-import { Field, FieldValueError, LayoutDefinitionError, Persistent, Pool, runTransaction, type PMap } from '@pmemts/core';
+import { Field, FieldValueError, LayoutDefinitionError, PMap, PVector, Persistent, Pool, runTransaction } from '@pmemts/core';
 import { Account, Bank, Other, TYPES, expectSound, tempDir } from './fixtures';
 
 const tmp = tempDir('map-bad');
@@ -115,4 +115,9 @@ test('decoration refuses malformed map and vector fields, naming the fix', () =>
   }
   class Unregistered {}
   expect(() => Pool.create(tmp.file('unregistered'), { types: [NotInPool] })).toThrow(/holds references to Unregistered, which is not @Persistent/);
+});
+
+test('PMap and PVector are not constructed by hand', () => {
+  expect(() => new (PMap as unknown as new () => unknown)()).toThrow(/declare a field @Field\(\{ type: 'map'/);
+  expect(() => new (PVector as unknown as new () => unknown)()).toThrow(/declare a field @Field\(\{ type: 'vector'/);
 });

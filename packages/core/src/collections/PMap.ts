@@ -89,6 +89,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
 
   /** @internal Maps are made by their field's accessor. */
   constructor(private readonly type: MapType, state: ViewState, at: number) {
+    if (!(type instanceof MapType)) throw new TypeError("a PMap is not constructed: declare a field @Field({ type: 'map', key, value }) and read it from a live object");
     this.slot = new CollectionSlot(type.session, state, at, type.what);
   }
 

@@ -48,6 +48,7 @@ export class PVector<T = unknown> implements Iterable<T> {
 
   /** @internal Vectors are made by their field's accessor. */
   constructor(private readonly type: VectorType, state: ViewState, at: number) {
+    if (!(type instanceof VectorType)) throw new TypeError("a PVector is not constructed: declare a field @Field({ type: 'vector', of }) and read it from a live object");
     this.slot = new CollectionSlot(type.session, state, at, type.what);
   }
 
