@@ -13,7 +13,7 @@ import {
   WritePolicy, MemoryTier, runTransaction,
 } from '@pmemts/core';
 import { Point, tempDir } from '../core/fixtures';
-import { expectOutcome, expectRefusedUnchanged, fieldsOf, poolImage, refused, rowTest, type Outcome, type Owner, type Refused } from './harness';
+import { expectOutcome, expectRefusedUnchanged, fieldsOf, poolImage, refused, type Outcome, type Refused } from './harness';
 
 const tmp = tempDir('bad-fields');
 afterAll(() => tmp.cleanup());
@@ -131,14 +131,13 @@ interface Row {
   readonly label: string;
   readonly value: (c: Context) => unknown;
   readonly outcome: Refused | { readonly readsBack: unknown };
-  readonly failingUntilFixedBy?: Owner | ((m: Mode) => Owner | undefined);
 }
 
 const fieldValue = refused(FieldValueError, 'FIELD_VALUE');
-const bad = (field: string, label: string, value: unknown, failingUntilFixedBy?: Owner): Row =>
-  ({ field, label, value: () => value, outcome: fieldValue, failingUntilFixedBy });
-const badView = (field: string, label: string, value: (c: Context) => unknown, failingUntilFixedBy?: Owner): Row =>
-  ({ field, label, value, outcome: fieldValue, failingUntilFixedBy });
+const bad = (field: string, label: string, value: unknown): Row =>
+  ({ field, label, value: () => value, outcome: fieldValue });
+const badView = (field: string, label: string, value: (c: Context) => unknown): Row =>
+  ({ field, label, value, outcome: fieldValue });
 const stores = (field: string, label: string, value: unknown, readsBack: unknown = value): Row =>
   ({ field, label, value: () => value, outcome: { readsBack } });
 
@@ -281,8 +280,7 @@ const rows: Row[] = [
 
 describe.each(modes)('$mode', (m) => {
   for (const row of rows) {
-    const owner = typeof row.failingUntilFixedBy === 'function' ? row.failingUntilFixedBy(m) : row.failingUntilFixedBy;
-    rowTest(owner)(`${row.field} ← ${row.label}`, () => {
+    test(`${row.field} ← ${row.label}`, () => {
       const c = ctx.get(m)!;
       if ('readsBack' in row.outcome) {
         const target = pool.create(m.Class) as Obj;
@@ -360,12 +358,12 @@ describe.each(modes)('$mode', (m) => {
 
 /** Struct views where a ref belongs: a view of an embedded struct is not an object, even at offset 0. */
 describe('embedded struct views as refs', () => {
-  const cases: { label: string; store: () => void; failingUntilFixedBy?: Owner }[] = [
+  const cases: { label: string; store: () => void }[] = [
     { label: 'a struct at offset 0 into a ref to its parent class', store: () => { wrappers.a.next = wrappers.b.p as never; } },
     { label: 'a struct at offset 0 into a ref to the struct class', store: () => { wrappers.a.point = wrappers.b.p; } },
   ];
   for (const c of cases) {
-    rowTest(c.failingUntilFixedBy)(c.label, () => {
+    test(c.label, () => {
       expectRefusedUnchanged(pool, [wrappers.a, wrappers.b], () => runTransaction(pool, c.store), fieldValue);
     });
   }

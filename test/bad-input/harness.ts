@@ -6,9 +6,6 @@
 import * as fs from 'node:fs';
 import { Pool } from '@pmemts/core';
 
-/** Who fixes a row that still fails: such a row runs as `test.failing` until its owner flips it. */
-export type Owner = 'core' | 'plain' | 'native' | 'inspect';
-
 /** A typed error: its class, and its `code` for pmemts errors or a message pattern for TypeError/RangeError. */
 export interface Refused {
   readonly error: abstract new (...args: never[]) => Error;
@@ -48,14 +45,6 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
   return String(value);
-}
-
-/**
- * `test`, or `test.failing` for a row whose fix belongs to `owner` and is not in yet. With
- * BAD_INPUT_SHOW_FAILING=1 such rows run as plain tests, so their owner sees how they fail.
- */
-export function rowTest(failingUntilFixedBy: Owner | undefined): jest.It {
-  return failingUntilFixedBy === undefined || process.env.BAD_INPUT_SHOW_FAILING === '1' ? test : test.failing;
 }
 
 /** What a program reads from a field: views become their offset, so images compare by value. */

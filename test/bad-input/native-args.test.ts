@@ -12,7 +12,7 @@ import {
   InvalidObjectError, MAX_ALLOC_SIZE, OutOfBoundsError, OutOfSpaceError, PmemError, PoolClosedError, PoolCorruptError, PoolError, TransactionError, TxStage,
 } from '@pmemts/native';
 import { tempDir } from '../core/fixtures';
-import { expectOutcome, refused, rowTest, type Outcome, type Owner } from './harness';
+import { expectOutcome, refused, type Outcome } from './harness';
 
 const tmp = tempDir('bad-native');
 afterAll(() => tmp.cleanup());
@@ -97,7 +97,6 @@ interface Row {
   readonly label: string;
   readonly call: () => unknown;
   readonly outcome: Outcome;
-  readonly failingUntilFixedBy?: Owner;
 }
 
 const outOfBounds = refused(OutOfBoundsError, 'OUT_OF_BOUNDS');
@@ -170,7 +169,7 @@ const rows: Row[] = [
 
 describe('an open NativePool', () => {
   for (const row of rows) {
-    rowTest(row.failingUntilFixedBy)(row.label, () => {
+    test(row.label, () => {
       const before = image();
       expectOutcome(row.call, row.outcome);
       expect(pool.txStage()).toBe(TxStage.None);
@@ -257,7 +256,7 @@ describe('module functions', () => {
     },
   ];
   for (const row of rowsOf()) {
-    rowTest(row.failingUntilFixedBy)(row.label, () => {
+    test(row.label, () => {
       const before = fs.readFileSync(files.pool).subarray(8192).toString('base64');
       try {
         expectOutcome(() => closeIfOpened(row.call()), row.outcome);

@@ -13,7 +13,7 @@ import {
 } from '@pmemts/core';
 import { LayoutDefinitionError } from '@pmemts/decorators';
 import { Counter, Point, tempDir } from '../core/fixtures';
-import { expectOutcome, refused, rowTest, type Outcome, type Owner } from './harness';
+import { expectOutcome, refused, type Outcome } from './harness';
 
 const tmp = tempDir('bad-options');
 afterAll(() => tmp.cleanup());
@@ -79,7 +79,6 @@ interface Row {
   readonly outcome: Outcome;
   /** A path that must not exist after the call (a refused create leaves no file). */
   readonly noFileAt?: string;
-  readonly failingUntilFixedBy?: Owner;
 }
 
 const fresh = (name: string) => tmp.file(name);
@@ -215,7 +214,7 @@ describe.each([
   ['Pool.openOrCreate', openOrCreateRows],
 ])('%s', (_entry, rows) => {
   for (const row of rows) {
-    rowTest(row.failingUntilFixedBy)(row.name, () => {
+    test(row.name, () => {
       const before = fingerprint(row.file);
       expectOutcome(() => closeIfOpened(row.call()), row.outcome);
       if (row.noFileAt !== undefined) expect(fs.existsSync(row.noFileAt) ? `a file left at ${row.noFileAt}` : 'no file').toBe('no file');
@@ -241,12 +240,12 @@ test('Pool.open of a pool already open in this process: POOL_LOCKED, the open po
  */
 const CORE = path.resolve(__dirname, '../../packages/core/dist');
 describe('probe: false, in a child process', () => {
-  const rows: { name: string; file: string; outcome: { error: string; code: string }; failingUntilFixedBy?: Owner }[] = [
+  const rows: { name: string; file: string; outcome: { error: string; code: string } }[] = [
     { name: 'Pool.open of a 0-byte file', file: files.zero, outcome: { error: 'PoolCorruptError', code: 'POOL_CORRUPT' } },
     { name: 'Pool.open of a short text file', file: files.tiny, outcome: { error: 'PoolCorruptError', code: 'POOL_CORRUPT' } },
   ];
   for (const row of rows) {
-    rowTest(row.failingUntilFixedBy)(row.name, () => {
+    test(row.name, () => {
       const before = fs.readFileSync(row.file);
       const script = `
         const { Pool } = require(${JSON.stringify(CORE)});

@@ -93,6 +93,9 @@ export function checkCollectionField(session: PoolSession, owner: TypeLayout, fi
  * check runs on every collection, for tests and tools. Committed state: call it outside a transaction.
  */
 export function verifyCollection(collection: PMap | PVector): string[] {
+  if (!(collection instanceof PMap) && !(collection instanceof PVector)) {
+    throw new TypeError('verifyCollection: expected a PMap or PVector (a collection field of a live object)');
+  }
   const { session, owner, field, slot } = collection.placement();
   const native = session.native;
   const allocation: AllocationInfo = (offset) => (native.isObject(offset) ? { typeNum: native.typeNum(offset), usableSize: native.usableSize(offset) } : null);
