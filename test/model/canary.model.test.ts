@@ -6,13 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
+import { tempDir } from '../core/fixtures';
 import { checkPrograms } from './check';
 import { programs } from './generator';
 import { checkCrashed, crashRig, runInProcess, type MakeModel } from './harness';
 import { Model, type ModelObject } from './model';
 import type { Program } from './program';
 import { copyPool, createPool } from './runner';
-import { scratchDir } from './scratch';
 
 /** The deliberate bug: stores to u8 never reach the model. */
 class ForgetfulModel extends Model {
@@ -22,14 +22,15 @@ class ForgetfulModel extends Model {
 }
 const forgetful: MakeModel = (program, crash) => new ForgetfulModel(program, crash);
 
-const tmp = scratchDir('model-canary');
+const tmp = tempDir('model-canary');
+const dir = path.dirname(tmp.file('dir'));
 afterAll(() => tmp.cleanup());
 
 test('canary: a wrong model step is reported in process, shrunk, with its seed', async () => {
-  const template = path.join(tmp.dir, 'in-process.pool');
+  const template = path.join(dir, 'in-process.pool');
   createPool(template, { pool: { config: { policy: 'wt', level: 'tx' } }, ops: [] });
   const run = (program: Program) => {
-    const file = path.join(tmp.dir, 'canary.pool');
+    const file = path.join(dir, 'canary.pool');
     copyPool(template, file);
     try {
       runInProcess(file, program, forgetful);
@@ -48,9 +49,9 @@ test('canary: a wrong model step is reported in process, shrunk, with its seed',
 }, 120_000);
 
 test('canary: the same wrong model disagrees with power-failure images', () => {
-  const preload = path.join(tmp.dir, 'libcrash.so');
+  const preload = path.join(dir, 'libcrash.so');
   execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
-  const rig = crashRig(fs.mkdtempSync(path.join(tmp.dir, 'power-')), forgetful);
+  const rig = crashRig(fs.mkdtempSync(path.join(dir, 'power-')), forgetful);
   const program: Program = {
     pool: { config: { policy: 'wt', level: 'tx' } },
     ops: [{ op: 'create', at: { cls: 0, slot: 0 }, init: { u8: 7 } }, { op: 'store', at: { cls: 0, slot: 0 }, path: 'u8', value: 9 }],
@@ -70,7 +71,7 @@ test('canary: the same wrong model disagrees with power-failure images', () => {
       const [word, value] = line.split(' ');
       if (word === 'ack') acked = Number(value) + 1;
       if (word !== 'image') continue;
-      const problem = checkCrashed(`${out}.${value}`, program, windows[Math.min(acked, windows.length - 1)], false);
+      const problem = checkCrashed(`${out}.${value}`, program, windows[Math.min(acked, windows.length - 1)], { pmemobjCheck: false, evicted: false });
       if (problem) flagged.push(problem);
     }
     // Every image after the creating commit holds u8 = 7, which the forgetful model never allows.

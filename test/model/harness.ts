@@ -76,8 +76,16 @@ export function crashRig(dir: string, makeModel: MakeModel = realModel): CrashRi
   };
 }
 
+export interface CrashCheck {
+  /** Also run pmemobj_check (~100 ms an image). */
+  readonly pmemobjCheck: boolean;
+  /** The image comes from crash-image.c's eviction variant (see oracle.ts, Tolerance). */
+  readonly evicted: boolean;
+}
+
 /** Why the crashed pool at `file` is not one of the window's worlds (or fails a check), or null. */
-export function checkCrashed(file: string, program: Program, window: Window, pmemobjCheck: boolean): string | null {
+export function checkCrashed(file: string, program: Program, window: Window, { pmemobjCheck, evicted }: CrashCheck): string | null {
+  const tolerance = { wordTornNoneRefs: evicted, poolConfig: program.pool.config };
   if (pmemobjCheck) {
     const checked = native.check(file, LAYOUT_NAME);
     if (!checked.consistent) return `pmemobj_check: ${checked.message}`;
@@ -89,9 +97,9 @@ export function checkCrashed(file: string, program: Program, window: Window, pme
     return `open: ${(error as Error).message}`;
   }
   try {
-    const problems = deepProblems(pool);
+    const problems = deepProblems(pool, tolerance);
     if (problems.length > 0) return `deep check: ${problems.join('; ')}`;
-    const diffs = diffWindow(readPool(pool), window);
+    const diffs = diffWindow(readPool(pool), window, tolerance);
     return diffs === null ? null : `not the state after ${window.afterAck} acknowledged steps (in-flight step all in or all out):\n    ${diffs.join('\n    ')}`;
   } catch (error) {
     return `reading: ${(error as Error).message}`;

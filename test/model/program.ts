@@ -34,8 +34,8 @@ export interface Program {
   readonly ops: readonly Op[];
 }
 
-/** JSON that keeps bigint, Date, Uint8Array, NaN, ±Infinity and -0. */
-export function encodeProgram(program: Program): string {
+/** JSON that keeps bigint, Date, Uint8Array, NaN, ±Infinity and -0 (a program, or a program with its knobs). */
+export function encodeProgram(program: Program | object): string {
   return JSON.stringify(program, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
     if (typeof raw === 'bigint') return { $b: raw.toString() };
@@ -46,7 +46,7 @@ export function encodeProgram(program: Program): string {
   });
 }
 
-export function decodeProgram(text: string): Program {
+export function decodeProgram<T = Program>(text: string): T {
   return JSON.parse(text, (_key, value: unknown) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
     const v = value as Record<string, unknown>;
@@ -55,7 +55,7 @@ export function decodeProgram(text: string): Program {
     if ('$u' in v) return Uint8Array.from(v.$u as number[]);
     if ('$n' in v) return v.$n === '-0' ? -0 : Number(v.$n);
     return value;
-  }) as Program;
+  }) as T;
 }
 
 /** The JavaScript value a `throw` op throws (a fresh object each time, so identity can be checked). */
