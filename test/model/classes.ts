@@ -4,9 +4,9 @@
  * their own (write-through/write-back × Transaction/Flush/None). A root object (write-through,
  * Transaction) holds a ref to every object the program keeps, so anything unreachable is a real leak.
  *
- * Each data class embeds struct classes of its own configuration: the tester checks documented
- * behaviour, and how a struct whose class has another configuration than its parent should behave is
- * not documented (see docs/testing.md).
+ * Every data class embeds the same struct classes, which set no memory of their own: a store through
+ * an embedded struct follows its parent object's configuration (the core builds struct views with
+ * their owner's memory), and the model says so.
  */
 import { Field, MemoryTier, PersistenceLevel, Persistent, Ref, WritePolicy, type HybridMemoryConfig } from '@pmemts/core';
 
@@ -93,23 +93,23 @@ export interface ModelClasses {
 const persistent = (name: string, memory: HybridMemoryConfig | undefined) =>
   Persistent({ name, ...(memory ? { memory: { ...memory } as Record<string, unknown> } : {}) });
 
-function structClasses(suffix: string, memory: HybridMemoryConfig | undefined): { point: Function; note: Function } {
+/** The embedded struct classes, shared by every data class. */
+function structClasses(): { point: Function; note: Function } {
   class Point {}
   Field('i32')(Point.prototype, 'x');
   Field('i32')(Point.prototype, 'y');
-  persistent(`Point_${suffix}`, memory)(Point);
+  persistent('Point_model', undefined)(Point);
   class Note {}
   Field('u16')(Note.prototype, 'n');
   Field({ type: 'heapString' })(Note.prototype, 'text');
-  persistent(`Note_${suffix}`, memory)(Note);
+  persistent('Note_model', undefined)(Note);
   return { point: Point, note: Note };
 }
 
 /** Suffix of data class `cls`'s persistent names: "pool" for the class that follows the pool, else its configuration. */
 export const classSuffix = (cls: number): string => (cls === 0 ? 'pool' : configName(CONFIGS[cls - 1]).replace('-', '_'));
 
-function dataClass(suffix: string, memory: HybridMemoryConfig | undefined): Function {
-  const { point, note } = structClasses(suffix, memory);
+function dataClass(suffix: string, memory: HybridMemoryConfig | undefined, point: Function, note: Function): Function {
   class Data {}
   const p = Data.prototype;
   for (const leaf of LEAVES) {
@@ -129,13 +129,14 @@ function dataClass(suffix: string, memory: HybridMemoryConfig | undefined): Func
 
 /** Builds the classes once per process (decorating is global and names must stay unique). */
 function build(): ModelClasses {
-  const data = [dataClass(classSuffix(0), undefined), ...CONFIGS.map((c, i) => dataClass(classSuffix(i + 1), memoryOf(c)))];
+  const { point, note } = structClasses();
+  const data = [dataClass(classSuffix(0), undefined, point, note), ...CONFIGS.map((c, i) => dataClass(classSuffix(i + 1), memoryOf(c), point, note))];
   class ModelRoot {}
   for (let cls = 0; cls < data.length; cls++) {
     for (let slot = 0; slot < SLOTS_PER_CLASS; slot++) Ref(() => data[cls] as never)(ModelRoot.prototype, slotField(cls, slot));
   }
   persistent('ModelRoot', memoryOf({ policy: 'wt', level: 'tx' }))(ModelRoot);
-  return { data, root: ModelRoot, types: [ModelRoot, ...data] };
+  return { data, root: ModelRoot, types: [ModelRoot, ...data, point, note] };
 }
 
 export const CLASSES: ModelClasses = build();
