@@ -5,9 +5,12 @@
  * Plain format: each object is a record of its persistent fields; an embedded struct is a nested
  * record; a ref is the referred object's record the first time the walk meets it (depth first, in
  * field order) and `{ $ref: 'Class@offset' }` every later time; an object some `$ref` names carries
- * `$id: 'Class@offset'` as its first key. Ids are opaque labels to fromPlain.
+ * `$id: 'Class@offset'` as its first key. Ids are opaque labels to fromPlain. A map is an array of
+ * `[key, value]` pairs in key order and a vector an array of its elements; a ref value in either is
+ * written like a ref field's (inlined the first time, `{ $ref }` later).
  */
 import { plainToInstance, instanceToPlain } from 'class-transformer';
+import type { PMap, PVector } from '../collections';
 import { FieldValueError } from '../errors';
 import type { FieldLayout, TypeLayout } from '../layout';
 import type { Pool, PersistentClass } from '../pool/Pool';
@@ -86,8 +89,8 @@ function convert(view: View): Converted {
 
 /**
  * The fields of a view (an object or a struct) as class-transformer input: structs converted by their
- * own class, refs replaced by `{ $ref }` (their targets collected in `targets`), bytes as Buffers,
- * which class-transformer copies (it empties a plain Uint8Array).
+ * own class, refs replaced by `{ $ref }` (their targets collected in `targets`), maps and vectors as
+ * arrays, bytes as Buffers, which class-transformer copies (it empties a plain Uint8Array).
  */
 function fieldsOf(view: View, targets: Map<string, View>): Plain {
   const layout = view[LAYOUT];
@@ -95,19 +98,27 @@ function fieldsOf(view: View, targets: Map<string, View>): Plain {
   const flat: Plain = {};
   for (const field of layout.fields) {
     const value = source[field.name];
-    if (field.kind === 'ref' && isView(value)) {
-      const key = keyOf(value);
-      targets.set(key, value);
-      flat[field.name] = { $ref: key };
-    } else if (field.kind === 'struct') {
+    if (field.kind === 'struct') {
       flat[field.name] = transformed(field.struct!, fieldsOf(value as View, targets));
-    } else if (value instanceof Uint8Array) {
-      flat[field.name] = Buffer.from(value.buffer, value.byteOffset, value.length);
+    } else if (field.kind === 'map') {
+      flat[field.name] = Array.from(value as PMap, ([k, v]) => [inputOf(k, targets), inputOf(v, targets)]);
+    } else if (field.kind === 'vector') {
+      flat[field.name] = Array.from(value as PVector, (v) => inputOf(v, targets));
     } else {
-      flat[field.name] = value;
+      flat[field.name] = inputOf(value, targets);
     }
   }
   return flat;
+}
+
+/** One value as class-transformer input: a live object as a `{ $ref }` placeholder, bytes as a Buffer. */
+function inputOf(value: unknown, targets: Map<string, View>): unknown {
+  if (isView(value)) {
+    const key = keyOf(value);
+    targets.set(key, value);
+    return { $ref: key };
+  }
+  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.length) : value;
 }
 
 function transformed(layout: TypeLayout, flat: Plain): Plain {
@@ -116,23 +127,28 @@ function transformed(layout: TypeLayout, flat: Plain): Plain {
 
 /**
  * The ref placeholders in a transformed output, in document order (depth first through nested
- * records, which are structs unless a decorator made something else); Buffers become Uint8Arrays again.
+ * records and arrays: structs, maps and vectors unless a decorator made something else); Buffers
+ * become Uint8Arrays again.
  */
 function slotsIn(out: Plain, targets: Map<string, View>): RefSlot[] {
   const slots: RefSlot[] = [];
   const seen = new Set<object>([out]);
   const stack: [Plain, string][] = [];
-  const pushProps = (holder: Plain) => {
+  const pushProps = (holder: Plain | unknown[]) => {
     const props = Object.keys(holder);
-    for (let i = props.length - 1; i >= 0; i--) stack.push([holder, props[i]]);
+    for (let i = props.length - 1; i >= 0; i--) stack.push([holder as Plain, props[i]]);
   };
   pushProps(out);
   while (stack.length > 0) {
     const [holder, prop] = stack.pop()!;
     const value = holder[prop];
     if (value instanceof Buffer) holder[prop] = new Uint8Array(value);
-    if (!isRecord(value) || seen.has(value)) continue;
+    if (!(isRecord(value) || Array.isArray(value)) || seen.has(value)) continue;
     seen.add(value);
+    if (Array.isArray(value)) {
+      pushProps(value);
+      continue;
+    }
     const target = typeof value.$ref === 'string' ? targets.get(value.$ref) : undefined;
     if (target !== undefined) slots.push({ holder, prop, key: value.$ref as string, target, inline: false });
     else pushProps(value);
@@ -153,23 +169,28 @@ interface Frame {
   segment: string;
 }
 
-/** A ref field whose value is `{ $ref }`, linked once every object of the input exists. */
+/** A ref (a field, a map value or a vector element) whose value is `{ $ref }`, linked once every object of the input exists. */
 interface PendingRef {
   frame: Frame;
-  field: FieldLayout;
+  /** The ref's place below `frame`, for errors: `next`, `byId[3].value`, `recent[0]`. */
+  where: string;
   id: string;
+  link: (target: object | null) => void;
 }
 
 /**
  * Creates an object of `Class` from plain data inside one transaction: scalar fields are assigned,
  * embedded structs filled, refs given as plain records are created (their class is the ref's
  * target), refs given as live objects linked, `{ $ref: id }` linked to the object of this input whose
- * `$id` is `id` (before or after it), and one JS record reached twice becomes one object. A key
- * whose value is undefined is skipped (JSON has no undefined). Field names are the persistent ones:
- * class-transformer decorators are not applied in reverse.
- * @throws {FieldValueError} naming the path (`Customer.last.next`) when a value does not fit, a key is
- *   not a field, a ref is neither a record, a live object nor null, or a `$ref` names no `$id` of
- *   this input. The transaction is aborted: nothing is created.
+ * `$id` is `id` (before or after it), and one JS record reached twice becomes one object. A map field
+ * takes an array of `[key, value]` pairs and a vector field an array of elements (filled with
+ * `set`/`push`; a ref value is written like a ref field's). A key whose value is undefined is skipped
+ * (JSON has no undefined). Field names are the persistent ones: class-transformer decorators are not
+ * applied in reverse.
+ * @throws {FieldValueError} naming the path (`Customer.last.next`, `Bank.byId[3].value`) when a value
+ *   does not fit, a key is not a field, a ref is neither a record, a live object nor null, a `$ref`
+ *   names no `$id` of this input, or a map entry is not a pair or repeats a key. The transaction is
+ *   aborted: nothing is created.
  * @throws {TypeError} when `plain` is not a plain record.
  */
 export function fromPlain<T extends object>(pool: Pool, Class: PersistentClass<T>, plain: Record<string, unknown>): T {
@@ -190,10 +211,8 @@ class GraphBuilder {
     while (this.stack.length > 0) this.fill(this.stack.pop()!);
     for (const ref of this.pending) {
       const target = this.ids.get(ref.id);
-      if (target === undefined) {
-        throw fieldError(ref.frame, ref.field.name, `$ref '${ref.id}' names no object with that $id in this input`);
-      }
-      this.assign(ref.frame, ref.field, target);
+      if (target === undefined) throw fieldError(ref.frame, ref.where, `$ref '${ref.id}' names no object with that $id in this input`);
+      this.guarded(ref.frame, ref.where, () => ref.link(target));
     }
     return root as T;
   }
@@ -229,36 +248,48 @@ class GraphBuilder {
       }
       const value = frame.plain[key];
       if (value === undefined) continue; // as JSON.stringify would drop it: the field keeps its zero
-      if (field.kind === 'ref') this.ref(frame, field, value);
+      if (field.kind === 'ref') {
+        this.ref(frame, field.name, field, value, (t) => {
+          frame.target[field.name] = t;
+        });
+      }
       else if (field.kind === 'struct') this.struct(frame, field, value);
-      else this.assign(frame, field, value);
+      else if (field.kind === 'map') this.map(frame, field, value);
+      else if (field.kind === 'vector') this.vector(frame, field, value);
+      else this.assign(frame, field.name, value);
     }
   }
 
-  private ref(frame: Frame, field: FieldLayout, value: unknown): void {
+  /**
+   * A ref at `where` (a field, a map value or a vector element of `field`, whose target class it
+   * names): null, a live object, `{ $ref }` (linked to null now, to its target at the end) or a record
+   * to create. `link` stores the result.
+   */
+  private ref(frame: Frame, where: string, field: FieldLayout, value: unknown, link: (target: object | null) => void): void {
     const Target = field.target!() as PersistentClass;
-    if (value === null) return this.assign(frame, field, null);
+    const store = (target: object | null) => this.guarded(frame, where, () => link(target));
+    if (value === null) return store(null);
     if (isView(value)) {
-      if (isStructView(value)) throw fieldError(frame, field.name, 'an embedded struct cannot be referenced');
-      return this.assign(frame, field, value);
+      if (isStructView(value)) throw fieldError(frame, where, 'an embedded struct cannot be referenced');
+      return store(value);
     }
     if (!isRecord(value, Target)) {
-      throw fieldError(frame, field.name, `expected a ${field.targetName} record, a live ${field.targetName} or null, got ${kindOf(value)}`);
+      throw fieldError(frame, where, `expected a ${field.targetName} record, a live ${field.targetName} or null, got ${kindOf(value)}`);
     }
     if (Object.hasOwn(value, '$ref')) {
       const id = value.$ref;
-      if (typeof id !== 'string') throw fieldError(frame, `${field.name}.$ref`, `expected a string, got ${kindOf(id)}`);
-      if (Object.keys(value).length !== 1) throw fieldError(frame, field.name, 'a { $ref } record has no other keys');
-      this.pending.push({ frame, field, id });
+      if (typeof id !== 'string') throw fieldError(frame, `${where}.$ref`, `expected a string, got ${kindOf(id)}`);
+      if (Object.keys(value).length !== 1) throw fieldError(frame, where, 'a { $ref } record has no other keys');
+      store(null); // holds the place (a map key, a vector index) until every $id is known
+      this.pending.push({ frame, where, id, link });
       return;
     }
-    const made = this.made.get(value);
-    this.assign(frame, field, made ?? this.create(Target, value, frame, field.name));
+    store(this.made.get(value) ?? this.create(Target, value, frame, where));
   }
 
   private struct(frame: Frame, field: FieldLayout, value: unknown): void {
     const layout = field.struct!;
-    if (isView(value) && value[LAYOUT] === layout) return this.assign(frame, field, value);
+    if (isView(value) && value[LAYOUT] === layout) return this.assign(frame, field.name, value);
     if (!isRecord(value, layout.ctor) || isView(value)) {
       throw fieldError(frame, field.name, `expected a ${layout.name} record, got ${kindOf(value)}`);
     }
@@ -266,14 +297,48 @@ class GraphBuilder {
     this.stack.push({ target, layout, plain: value, object: false, parent: frame, segment: field.name });
   }
 
-  /** Stores through the field's accessor; a codec's FieldValueError is re-thrown with the path. */
-  private assign(frame: Frame, field: FieldLayout, value: unknown): void {
+  /** A map field from `[key, value]` pairs, each key new to the map. */
+  private map(frame: Frame, field: FieldLayout, value: unknown): void {
+    if (!Array.isArray(value)) throw fieldError(frame, field.name, `expected an array of [key, value] pairs, got ${kindOf(value)}`);
+    const map = frame.target[field.name] as PMap;
+    for (let i = 0; i < value.length; i++) {
+      const entry: unknown = value[i];
+      const at = `${field.name}[${i}]`;
+      if (!Array.isArray(entry) || entry.length !== 2) throw fieldError(frame, at, `expected a [key, value] pair, got ${kindOf(entry)}`);
+      const [key, element] = entry as [unknown, unknown];
+      if (this.guarded(frame, `${at}.key`, () => map.has(key))) throw fieldError(frame, `${at}.key`, `the key ${String(key)} appears twice`);
+      const link = (v: unknown) => map.set(key, v);
+      if (field.target !== undefined) this.ref(frame, `${at}.value`, field, element, link);
+      else this.guarded(frame, `${at}.value`, () => link(element));
+    }
+  }
+
+  /** A vector field from an array of its elements. */
+  private vector(frame: Frame, field: FieldLayout, value: unknown): void {
+    if (!Array.isArray(value)) throw fieldError(frame, field.name, `expected an array, got ${kindOf(value)}`);
+    const vector = frame.target[field.name] as PVector;
+    for (let i = 0; i < value.length; i++) {
+      // The first store pushes; a pending $ref's later one replaces the placeholder at i.
+      const link = (v: unknown) => (i < vector.length ? vector.set(i, v) : vector.push(v));
+      if (field.target !== undefined) this.ref(frame, `${field.name}[${i}]`, field, value[i], link);
+      else this.guarded(frame, `${field.name}[${i}]`, () => link(value[i]));
+    }
+  }
+
+  /** Stores through the field's accessor, naming the path in a codec's FieldValueError. */
+  private assign(frame: Frame, name: string, value: unknown): void {
+    this.guarded(frame, name, () => {
+      frame.target[name] = value;
+    });
+  }
+
+  /** Runs a store; a codec's FieldValueError is re-thrown with the path to `where`. */
+  private guarded<R>(frame: Frame, where: string, store: () => R): R {
     try {
-      frame.target[field.name] = value;
+      return store();
     } catch (error) {
       if (!(error instanceof FieldValueError)) throw error;
-      const prefix = `${error.type}.${error.field}: `;
-      throw fieldError(frame, field.name, error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
+      throw fieldError(frame, where, error.detail);
     }
   }
 }
