@@ -1,15 +1,14 @@
 /**
- * The bank's persistent classes: accounts in a linked list from the Bank root, and an audit record per
- * transfer, newest first.
+ * The bank's persistent classes: accounts held in a map by id, and an audit record per transfer,
+ * newest first.
  */
-import { Field, Persistent, Ref } from '@pmemts/core';
+import { Field, Persistent, Ref, type PMap } from '@pmemts/core';
 
-@Persistent({ name: 'Account', version: 1 })
+@Persistent({ name: 'Account', version: 2 })
 export class Account {
   @Field({ type: 'string', maxBytes: 32 }) owner!: string;
   @Field('i64') balance!: bigint;
   @Field('u32') transfers!: number;
-  @Ref(() => Account) next!: Account | null;
 }
 
 @Persistent({ name: 'Transfer', version: 1 })
@@ -21,11 +20,11 @@ export class Transfer {
   @Ref(() => Transfer) previous!: Transfer | null;
 }
 
-@Persistent({ name: 'Bank', version: 1 })
+@Persistent({ name: 'Bank', version: 2 })
 export class Bank {
-  @Field('u32') accountCount!: number;
+  /** Every account by its id (0, 1, …): lookups by key and range scans without a heap walk. */
+  @Field({ type: 'map', key: 'u64', value: () => Account }) byId!: PMap<bigint, Account>;
   @Field('u64') transferCount!: bigint;
-  @Ref(() => Account) firstAccount!: Account | null;
   @Ref(() => Transfer) lastTransfer!: Transfer | null;
 }
 

@@ -11,21 +11,17 @@ export const INITIAL_BALANCE = 1000n;
 export function openBank(path: string, accounts = 8, options: Parameters<typeof Pool.openOrCreate>[1] = {}): { pool: Pool; bank: Bank } {
   const pool = Pool.openOrCreate(path, { layout: 'pmemts-bank', size: 32 * 1024 * 1024, ...options, types: BANK_TYPES });
   const bank = pool.root(Bank);
-  if (bank.accountCount === 0) {
+  if (bank.byId.size === 0) {
     runTransaction(pool, () => {
-      for (let i = accounts - 1; i >= 0; i--) {
-        bank.firstAccount = pool.create(Account, { owner: `account-${i}`, balance: INITIAL_BALANCE, next: bank.firstAccount });
-      }
-      bank.accountCount = accounts;
+      for (let i = 0; i < accounts; i++) bank.byId.set(BigInt(i), pool.create(Account, { owner: `account-${i}`, balance: INITIAL_BALANCE }));
     });
   }
   return { pool, bank };
 }
 
+/** The accounts in id order. */
 export function accountsOf(bank: Bank): Account[] {
-  const out: Account[] = [];
-  for (let a = bank.firstAccount; a !== null; a = a.next) out.push(a);
-  return out;
+  return [...bank.byId.values()];
 }
 
 /**
