@@ -58,7 +58,7 @@ test("the README's example type-checks, runs twice, and its pool passes pmemts c
   const first = run();
   expect({ status: first.status, err: first.stderr, out: first.stdout }).toEqual({ status: 0, err: '', out: '1n ada 90n\n2n bob 10n\n' });
   expect(run().stdout).toBe('1n ada 80n\n2n bob 20n\n'); // the second run reuses the accounts in the map
-  const check = cli('check', path.join(work, 'example.pool'), '--layout', 'example', '--json');
+  const check = cli('check', path.join(work, 'example.pool'), '--json');
   expect({ status: check.status, problems: check.json().problems }).toEqual({ status: 0, problems: [] });
 });
 
