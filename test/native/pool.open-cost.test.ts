@@ -1,8 +1,7 @@
 /**
  * Opening a pool does work proportional to its catalog, not its heap: the catalog blob is checked by
- * its allocation header (O(1), bounds-checked) instead of isObject, whose first call walks the whole
- * heap. The timing is measured in bench/ (scenario pool-open); here, the walk counter and the header
- * reader's answers.
+ * its allocation header (O(1), bounds-checked). The timing is measured in bench/ (scenario pool-open);
+ * here, the walk counter and the header reader's answers (isObject's are in liveness.test.ts).
  */
 import * as n from '@pmemts/native';
 import { CATALOG_TYPE_NUM, Pool, PoolCorruptError, runTransaction } from '@pmemts/core';

@@ -140,20 +140,23 @@ export interface NativePool {
   /** pmemobj_alloc_usable_size of a live object. */
   usableSize(offset: number): number;
   /**
-   * Whether `offset` is a live object of this pool (an allocated, not freed, object start). The first
-   * call walks the whole heap once to build the set of live offsets (see heapWalks); later calls are
-   * a hash lookup.
+   * Whether `offset` is a live object of this pool (an allocated, not freed, object start), exactly as
+   * pmemobj_first/next (plus the root) would say, with the running transaction's allocations live and
+   * its frees not. Read from the heap format without a heap walk: the zone's chunk headers (a hop per
+   * chunk span before the offset's), then the run bitmap bit and at most 63 allocation headers of the
+   * same bitmap word, or the huge chunk's header; every read bounds-checked, so a corrupted heap gives
+   * false, never a crash.
    */
   isObject(offset: number): boolean;
   /**
    * The allocation header in front of `offset`, read in O(1) from libpmemobj's on-media heap format
    * with every read bounds-checked (safe on a corrupted offset): null unless `offset` lies in a chunk
-   * in use with a well-formed header there. Committed state only; unlike isObject it does not tell a
-   * block freed inside a run still in use from a live one, so use it for shape checks (the catalog at
-   * open), not for liveness.
+   * in use with a well-formed header there. The run bitmap is not read: unlike isObject it does not
+   * tell a block freed inside a run still in use from a live one, so use it for shape checks (the
+   * catalog at open), not for liveness.
    */
   allocationHeader(offset: number): { typeNum: number; usableSize: number } | null;
-  /** Whole-heap walks this handle has done (isObject's set is built by one, lazily; opening does none). */
+  /** Whole-heap walks this handle has done for liveness: always 0 (isObject reads the heap format; open walks nothing). */
   readonly heapWalks: number;
 
   /** pmemobj_ctl_get for a known name. */

@@ -20,13 +20,26 @@ constexpr uint32_t kZoneMagic = 0xC3F0A2D2;
 constexpr uint64_t kChunkHeaderSize = 8;
 constexpr uint16_t kChunkUsed = 3;
 constexpr uint16_t kChunkRun = 4;
-constexpr uint16_t kChunkRunData = 5;
 constexpr uint16_t kChunkFlagCompactHeader = 0x1;
-// struct chunk_run_header: block_size u64 | alignment u64, then the bitmap and the blocks
+constexpr uint16_t kChunkFlagHeaderNone = 0x2;
+constexpr uint16_t kChunkFlagAligned = 0x4;
+constexpr uint16_t kChunkFlagFlexBitmap = 0x8;
+// struct chunk_run: block_size u64 | alignment u64 | content (bitmap, then the blocks). Bitmap words
+// hold 64 units each, a set bit is a used unit. A run without the flex-bitmap flag has a fixed
+// 38-word bitmap (40 words of metadata with the header).
 constexpr uint64_t kRunHeaderSize = 16;
-// struct allocation_header_compact: size u64 (low 48 bits: block bytes, header included) | extra u64 (type number)
+constexpr uint64_t kBitsPerWord = 64;
+constexpr uint64_t kFixedBitmapWords = 38;
+constexpr uint64_t kFixedMetadataBytes = 40 * 8;
+constexpr uint64_t kCacheLineWords = 8;
+// Allocation headers. Compact: size u64 (low 48 bits: block bytes, header included; high 16: flags) |
+// extra u64 (type number). Legacy (64 bytes): size u64 | type_num u64 | root_size u64 (high 16: flags).
 constexpr uint64_t kCompactHeaderSize = 16;
+constexpr uint64_t kLegacyHeaderSize = 64;
 constexpr uint64_t kSizeMask = (uint64_t{1} << 48) - 1;
+constexpr unsigned kFlagsShift = 48;
+// OBJ_INTERNAL_OBJECT_MASK (obj.h): the root object and undo-log extensions, skipped by pmemobj_first/next.
+constexpr uint16_t kInternalObjectFlag = uint16_t{1} << 15;
 
 class Mapping {
  public:
@@ -39,6 +52,7 @@ class Mapping {
     return value;
   }
   bool Equals(uint64_t at, const char* bytes, uint64_t length) const { return std::memcmp(base_ + at, bytes, length) == 0; }
+  uintptr_t Address(uint64_t at) const { return reinterpret_cast<uintptr_t>(base_) + at; }
 
  private:
   const char* base_;
@@ -51,61 +65,234 @@ struct Chunk {
   uint32_t sizeIdx;
 };
 
+// Zone geometry from the heap header.
+struct Heap {
+  uint64_t zones;  // offset of zone 0
+  uint64_t chunkSize;
+  uint64_t zoneMeta;  // zone header + chunk headers
+  uint64_t zoneSize;
+};
+
+// A chunk span as the heap walk meets it: first chunk's header, and the bytes it covers.
+struct Span {
+  uint64_t zone;
+  Chunk chunk;
+  uint64_t start;
+  uint64_t end;
+};
+
+// Where an offset's allocation header would lie, and how to read it.
+struct Candidate {
+  Span span;
+  uint64_t header;
+  uint64_t headerBytes;
+  uint64_t unit;  // run unit (block bytes are whole multiples of it); the span bytes for a huge chunk
+  // Runs only: the bitmap and the unit index of the candidate block.
+  uint64_t bitmap = 0;
+  uint64_t dataStart = 0;
+  uint64_t unitIndex = 0;
+};
+
+struct BlockHeader {
+  uint64_t bytes;  // header included
+  uint64_t typeNum;
+  uint16_t flags;
+};
+
+bool ReadHeap(const Mapping& m, Heap& heap) {
+  if (!m.Holds(kHeapOffsetField, 8)) return false;
+  uint64_t at = m.Read<uint64_t>(kHeapOffsetField);
+  if (!m.Holds(at, kHeapHeaderSize) || !m.Equals(at, kHeapSignature, sizeof kHeapSignature)) return false;
+  uint64_t chunkSize = m.Read<uint64_t>(at + kChunkSizeField);
+  uint64_t chunksPerZone = m.Read<uint64_t>(at + kChunksPerZoneField);
+  if (m.Read<uint64_t>(at + kHeapMajorField) != 1 || chunkSize < 4096 || chunkSize > (1u << 30) || chunksPerZone == 0 ||
+      chunksPerZone > UINT16_MAX) {
+    return false;
+  }
+  heap.zones = at + kHeapHeaderSize;
+  heap.chunkSize = chunkSize;
+  heap.zoneMeta = kZoneHeaderSize + chunksPerZone * kChunkHeaderSize;
+  heap.zoneSize = heap.zoneMeta + chunksPerZone * chunkSize;
+  return true;
+}
+
 Chunk ReadChunk(const Mapping& m, uint64_t zone, uint64_t id) {
   uint64_t at = zone + kZoneHeaderSize + id * kChunkHeaderSize;
   return Chunk{m.Read<uint16_t>(at), m.Read<uint16_t>(at + 2), m.Read<uint32_t>(at + 4)};
+}
+
+// The span holding `offset`, found by hopping from the zone's first chunk header by size_idx as the
+// heap walk does: the headers of a span's later chunks are stale (libpmemobj leaves them as they were).
+bool FindSpan(const Mapping& m, const Heap& heap, uint64_t offset, Span& out) {
+  if (offset < heap.zones) return false;
+  uint64_t zone = heap.zones + (offset - heap.zones) / heap.zoneSize * heap.zoneSize;
+  if (!m.Holds(zone, heap.zoneMeta) || m.Read<uint32_t>(zone) != kZoneMagic) return false;
+  uint64_t zoneChunks = m.Read<uint32_t>(zone + 4);
+  uint64_t chunks = zone + heap.zoneMeta;
+  if (zoneChunks > (heap.zoneMeta - kZoneHeaderSize) / kChunkHeaderSize || offset < chunks) return false;
+  uint64_t target = (offset - chunks) / heap.chunkSize;
+  if (target >= zoneChunks) return false;
+  for (uint64_t id = 0; id < zoneChunks;) {
+    Chunk chunk = ReadChunk(m, zone, id);
+    if (chunk.sizeIdx == 0 || chunk.sizeIdx > zoneChunks - id) return false;
+    if (target < id + chunk.sizeIdx) {
+      out = Span{zone, chunk, chunks + id * heap.chunkSize, chunks + (id + chunk.sizeIdx) * heap.chunkSize};
+      return m.Holds(out.start, out.end - out.start);
+    }
+    id += chunk.sizeIdx;
+  }
+  return false;
+}
+
+uint64_t HeaderBytes(uint16_t chunkFlags) {
+  if (chunkFlags & kChunkFlagCompactHeader) return kCompactHeaderSize;
+  if (chunkFlags & kChunkFlagHeaderNone) return 0;
+  return kLegacyHeaderSize;
+}
+
+// A run's bitmap and first block, computed as libpmemobj's memblock_run_bitmap and
+// run_get_data_start do; false when they would not fit the span.
+bool ReadRunLayout(const Mapping& m, const Heap& heap, const Span& span, uint64_t headerBytes, Candidate& out,
+                   uint64_t& bitCount, uint64_t& wordCount) {
+  uint64_t unit = m.Read<uint64_t>(span.start);
+  uint64_t alignment = m.Read<uint64_t>(span.start + 8);
+  uint64_t sizeIdx = span.chunk.sizeIdx;
+  if (unit == 0 || unit > span.end - span.start) return false;
+  uint64_t content = span.start + kRunHeaderSize;
+  uint64_t bitmapBytes;
+  if (span.chunk.flags & kChunkFlagFlexBitmap) {
+    uint64_t contentBytes = heap.chunkSize * sizeIdx - kRunHeaderSize;
+    uint64_t words = (contentBytes / unit + kBitsPerWord - 1) / kBitsPerWord;
+    // Bitmap plus run header rounded up to whole cache lines, so that the blocks start on one.
+    uint64_t headerWords = kRunHeaderSize / 8;
+    words = (words + headerWords + kCacheLineWords - 1) / kCacheLineWords * kCacheLineWords - headerWords;
+    bitmapBytes = words * 8;
+    if (bitmapBytes > contentBytes) return false;
+    bitCount = (contentBytes - bitmapBytes) / unit;
+    if (alignment != 0) {
+      if (bitCount == 0) return false;
+      bitCount--;
+    }
+    wordCount = words - (words * kBitsPerWord - bitCount) / kBitsPerWord;
+  } else {
+    bitCount = (heap.chunkSize * sizeIdx - kFixedMetadataBytes) / unit;
+    if (bitCount > kFixedBitmapWords * kBitsPerWord) {
+      if (sizeIdx > 1) return false;  // libpmemobj would have made the run fewer chunks long
+      bitCount = kFixedBitmapWords * kBitsPerWord;
+    }
+    if (alignment != 0) {
+      if (bitCount == 0) return false;
+      bitCount--;
+    }
+    bitmapBytes = kFixedBitmapWords * 8;
+    wordCount = kFixedBitmapWords - (kFixedBitmapWords * kBitsPerWord - bitCount) / kBitsPerWord;
+  }
+  uint64_t dataStart = content + bitmapBytes;
+  if (span.chunk.flags & kChunkFlagAligned) {
+    // The user data (after the header), not the block, is aligned; libpmemobj aligns the address.
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > span.end - span.start) return false;
+    uintptr_t user = m.Address(dataStart + headerBytes);
+    dataStart += ((user + alignment - 1) & ~(alignment - 1)) - user;
+  }
+  if (dataStart > span.end || bitCount > (span.end - dataStart) / unit) return false;
+  out.bitmap = content;
+  out.dataStart = dataStart;
+  out.unit = unit;
+  return true;
+}
+
+// The block whose user data would start at `offset`: its span, header address and geometry.
+bool FindCandidate(const Mapping& m, uint64_t offset, Candidate& out) {
+  Heap heap;
+  if (!ReadHeap(m, heap) || !FindSpan(m, heap, offset, out.span)) return false;
+  const Span& span = out.span;
+  out.headerBytes = HeaderBytes(span.chunk.flags);
+  if (offset < span.start + out.headerBytes) return false;
+  out.header = offset - out.headerBytes;
+  if (span.chunk.type == kChunkUsed) {
+    out.unit = span.end - span.start;
+    return out.header == span.start;
+  }
+  if (span.chunk.type != kChunkRun) return false;
+  uint64_t bitCount, wordCount;
+  if (!ReadRunLayout(m, heap, span, out.headerBytes, out, bitCount, wordCount)) return false;
+  if (out.header < out.dataStart || (out.header - out.dataStart) % out.unit != 0) return false;
+  out.unitIndex = (out.header - out.dataStart) / out.unit;
+  return out.unitIndex < bitCount && out.unitIndex / kBitsPerWord < wordCount;
+}
+
+// The header at `at` (of `headerBytes`, in blocks of whole `unit`s ending by `limit`), or false when
+// its size cannot be that of a block there.
+bool ReadBlockHeader(const Mapping& m, uint64_t at, uint64_t headerBytes, uint64_t unit, uint64_t limit,
+                     BlockHeader& out) {
+  if (headerBytes > limit - at) return false;
+  if (headerBytes == 0) {
+    out = BlockHeader{unit, 0, 0};
+  } else if (headerBytes == kCompactHeaderSize) {
+    uint64_t size = m.Read<uint64_t>(at);
+    out = BlockHeader{size & kSizeMask, m.Read<uint64_t>(at + 8), static_cast<uint16_t>(size >> kFlagsShift)};
+  } else {
+    out = BlockHeader{m.Read<uint64_t>(at), m.Read<uint64_t>(at + 8),
+                      static_cast<uint16_t>(m.Read<uint64_t>(at + 16) >> kFlagsShift)};
+  }
+  return out.bytes > headerBytes && out.bytes <= limit - at && out.bytes % unit == 0;
+}
+
+bool ReadBlockHeader(const Mapping& m, const Candidate& c, BlockHeader& out) {
+  return ReadBlockHeader(m, c.header, c.headerBytes, c.unit, c.span.end, out);
+}
+
+bool BitSet(const Mapping& m, const Candidate& c, uint64_t index) {
+  return (m.Read<uint64_t>(c.bitmap + index / kBitsPerWord * 8) >> (index % kBitsPerWord)) & 1;
+}
+
+// Where the walk starts stepping over blocks to reach unit `index`: after the last clear bit below it
+// in its bitmap word, or at the word's first unit. libpmemobj never lets a run block cross a word
+// (it sets and clears a block's bits in one word), and its walk restarts at each word's first bit.
+uint64_t WalkStart(const Mapping& m, const Candidate& c, uint64_t index) {
+  uint64_t word = index / kBitsPerWord;
+  uint64_t below = (uint64_t{1} << (index % kBitsPerWord)) - 1;
+  uint64_t clear = ~m.Read<uint64_t>(c.bitmap + word * 8) & below;
+  return word * kBitsPerWord + (clear == 0 ? 0 : 64 - __builtin_clzll(clear));
+}
+
+// True when the walk, stepping over the blocks before the candidate by their header sizes, lands
+// exactly on the candidate's unit (instead of stepping over it: then it is inside a block). At most
+// 63 steps.
+bool WalkLandsOn(const Mapping& m, const Candidate& c) {
+  uint64_t unit = WalkStart(m, c, c.unitIndex);
+  while (unit < c.unitIndex) {
+    BlockHeader block;
+    if (!ReadBlockHeader(m, c.dataStart + unit * c.unit, c.headerBytes, c.unit, c.span.end, block)) return false;
+    unit += block.bytes / c.unit;
+  }
+  return unit == c.unitIndex;
 }
 
 }  // namespace
 
 bool ReadAllocationHeader(const char* base, uint64_t size, uint64_t offset, AllocationHeader& out) {
   Mapping m(base, size);
-  if (!m.Holds(kHeapOffsetField, 8)) return false;
-  uint64_t heap = m.Read<uint64_t>(kHeapOffsetField);
-  if (!m.Holds(heap, kHeapHeaderSize) || !m.Equals(heap, kHeapSignature, sizeof kHeapSignature)) return false;
-  uint64_t chunkSize = m.Read<uint64_t>(heap + kChunkSizeField);
-  uint64_t chunksPerZone = m.Read<uint64_t>(heap + kChunksPerZoneField);
-  if (m.Read<uint64_t>(heap + kHeapMajorField) != 1 || chunkSize < 4096 || chunkSize > (1u << 30) || chunksPerZone == 0 ||
-      chunksPerZone > UINT16_MAX) {
+  Candidate c;
+  BlockHeader block;
+  if (!FindCandidate(m, offset, c) || (c.span.chunk.flags & kChunkFlagCompactHeader) == 0 || !ReadBlockHeader(m, c, block)) {
     return false;
   }
-  // Zone and chunk holding the offset.
-  uint64_t zones = heap + kHeapHeaderSize;
-  uint64_t zoneMeta = kZoneHeaderSize + chunksPerZone * kChunkHeaderSize;
-  uint64_t zoneSize = zoneMeta + chunksPerZone * chunkSize;
-  if (offset < zones) return false;
-  uint64_t zone = zones + (offset - zones) / zoneSize * zoneSize;
-  if (!m.Holds(zone, zoneMeta) || m.Read<uint32_t>(zone) != kZoneMagic) return false;
-  uint64_t zoneChunks = m.Read<uint32_t>(zone + 4);
-  if (zoneChunks > chunksPerZone || offset < zone + zoneMeta) return false;
-  uint64_t id = (offset - zone - zoneMeta) / chunkSize;
-  if (id >= zoneChunks) return false;
-  Chunk chunk = ReadChunk(m, zone, id);
-  if (chunk.type == kChunkRunData) {  // a later chunk of a multi-chunk run: size_idx is the distance back
-    if (chunk.sizeIdx > id) return false;
-    id -= chunk.sizeIdx;
-    chunk = ReadChunk(m, zone, id);
-  }
-  if ((chunk.type != kChunkUsed && chunk.type != kChunkRun) || (chunk.flags & kChunkFlagCompactHeader) == 0 ||
-      chunk.sizeIdx == 0 || id + chunk.sizeIdx > zoneChunks) {
-    return false;
-  }
-  // The header in front of the offset must lie inside that chunk span and describe a block that fits it.
-  uint64_t start = zone + zoneMeta + id * chunkSize;
-  uint64_t end = start + chunk.sizeIdx * chunkSize;
-  if (!m.Holds(start, end - start)) return false;
-  uint64_t dataStart = start + (chunk.type == kChunkRun ? kRunHeaderSize : 0);
-  if (offset < dataStart + kCompactHeaderSize || offset > end) return false;
-  uint64_t header = offset - kCompactHeaderSize;
-  uint64_t blockBytes = m.Read<uint64_t>(header) & kSizeMask;
-  if (blockBytes <= kCompactHeaderSize || blockBytes > end - header) return false;
-  if (chunk.type == kChunkRun) {
-    uint64_t unit = m.Read<uint64_t>(start);  // run blocks are whole multiples of the run's unit
-    if (unit == 0 || blockBytes % unit != 0) return false;
-  }
-  out.typeNum = m.Read<uint64_t>(header + 8);
-  out.usableSize = blockBytes - kCompactHeaderSize;
+  out.typeNum = block.typeNum;
+  out.usableSize = block.bytes - c.headerBytes;
   return true;
+}
+
+BlockState BlockStateAt(const char* base, uint64_t size, uint64_t offset) {
+  Mapping m(base, size);
+  Candidate c;
+  if (!FindCandidate(m, offset, c)) return BlockState::None;
+  if (c.span.chunk.type == kChunkRun && (!BitSet(m, c, c.unitIndex) || !WalkLandsOn(m, c))) {
+    return BlockState::None;
+  }
+  BlockHeader block;
+  if (!ReadBlockHeader(m, c, block)) return BlockState::None;
+  return (block.flags & kInternalObjectFlag) ? BlockState::Internal : BlockState::Allocated;
 }
 
 }  // namespace pmemts

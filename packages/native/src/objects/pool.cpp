@@ -175,43 +175,24 @@ bool Pool::ReadRange(const Napi::CallbackInfo& info, size_t index, uint64_t& off
 
 bool Pool::IsLive(uint64_t offset) {
   if (offset == 0 || offset >= size_) return false;
-  if (!liveBuilt_) BuildLiveSet();
-  return live_.count(offset) != 0;
-}
-
-void Pool::BuildLiveSet() {
-  // The heap walk sees committed state only; replay what the running transaction did since.
-  live_.clear();
-  heapWalks_++;
-  for (PMEMoid oid = pmemobj_first(pop_); !OID_IS_NULL(oid); oid = pmemobj_next(oid)) live_.insert(oid.off);
-  PMEMoid root = pmemobj_root(pop_, 0);
-  if (!OID_IS_NULL(root)) live_.insert(root.off);
-  for (const LiveChange& c : txChanges_) {
-    if (c.inserted) live_.insert(c.offset);
-    else live_.erase(c.offset);
+  auto change = txLive_.find(offset);
+  if (change != txLive_.end()) return change->second;
+  switch (BlockStateAt(Base(), size_, offset)) {
+    case BlockState::Allocated:
+      return true;
+    case BlockState::Internal:  // the root is the one internal block that is an object
+      return offset == pmemobj_root(pop_, 0).off;
+    case BlockState::None:
+      return false;
   }
-  liveBuilt_ = true;
+  return false;
 }
 
-void Pool::RecordAlloc(uint64_t offset) {
-  txChanges_.push_back({offset, true});
-  if (liveBuilt_) live_.insert(offset);
-}
+void Pool::RecordAlloc(uint64_t offset) { txLive_[offset] = true; }
 
-void Pool::RecordFree(uint64_t offset) {
-  txChanges_.push_back({offset, false});
-  if (liveBuilt_) live_.erase(offset);
-}
+void Pool::RecordFree(uint64_t offset) { txLive_[offset] = false; }
 
-void Pool::SettleTransaction(bool committed) {
-  if (!committed && liveBuilt_) {
-    for (auto it = txChanges_.rbegin(); it != txChanges_.rend(); ++it) {
-      if (it->inserted) live_.erase(it->offset);
-      else live_.insert(it->offset);
-    }
-  }
-  txChanges_.clear();
-}
+void Pool::SettleTransaction() { txLive_.clear(); }
 
 void Pool::AbandonTransaction() {
   if (txOwner != this) return;
@@ -220,7 +201,7 @@ void Pool::AbandonTransaction() {
     pmemobj_tx_end();
     txDepth_--;
   }
-  SettleTransaction(false);
+  SettleTransaction();
   txOwner = nullptr;
 }
 
@@ -231,8 +212,6 @@ void Pool::CloseNow() {
   buffer_.Reset();
   pmemobj_close(pop_);
   pop_ = nullptr;
-  live_.clear();
-  liveBuilt_ = false;
 }
 
 Napi::Value Pool::JS_close(const Napi::CallbackInfo& info) {
@@ -263,7 +242,6 @@ Napi::Value Pool::JS_root(const Napi::CallbackInfo& info) {
     return ThrowPmdkError(env, err == ENOMEM ? ErrorKind::OutOfSpace : ErrorKind::Pool,
                           err == ENOMEM ? "OUT_OF_SPACE" : "ROOT_FAILED", "pmemobj_root", err);
   }
-  if (liveBuilt_) live_.insert(root.off);
   return Napi::Number::New(env, static_cast<double>(root.off));
 }
 
@@ -528,7 +506,7 @@ Napi::Value Pool::JS_txEnd(const Napi::CallbackInfo& info) {
   int err = pmemobj_tx_end();
   txDepth_--;
   if (txDepth_ == 0) {
-    SettleTransaction(err == 0);
+    SettleTransaction();
     txOwner = nullptr;
   }
   return Napi::Number::New(env, err);
@@ -730,7 +708,8 @@ Napi::Value Pool::JS_getPath(const Napi::CallbackInfo& info) { return Napi::Stri
 Napi::Value Pool::JS_getSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(size_)); }
 Napi::Value Pool::JS_getIsPmem(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), isPmem_); }
 Napi::Value Pool::JS_getUuidLo(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), uuidLo_); }
-Napi::Value Pool::JS_getHeapWalks(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(heapWalks_)); }
+// Liveness reads the heap format directly, so no handle walks the heap for it any more.
+Napi::Value Pool::JS_getHeapWalks(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), 0); }
 Napi::Value Pool::JS_getClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pop_ == nullptr); }
 
 Napi::Value Pool::JS_getBuffer(const Napi::CallbackInfo& info) {

@@ -8,8 +8,7 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
-#include <vector>
+#include <unordered_map>
 
 namespace pmemts {
 
@@ -24,12 +23,6 @@ class Pool : public Napi::ObjectWrap<Pool> {
   void Finalize(Napi::Env env) override;
 
  private:
-  // Undo record of the liveness set for the running transaction.
-  struct LiveChange {
-    uint64_t offset;
-    bool inserted;  // true: alloc (erase on abort); false: free (re-insert on abort)
-  };
-
   Napi::Value JS_close(const Napi::CallbackInfo& info);
   Napi::Value JS_root(const Napi::CallbackInfo& info);
   Napi::Value JS_rootSize(const Napi::CallbackInfo& info);
@@ -78,12 +71,12 @@ class Pool : public Napi::ObjectWrap<Pool> {
   // Snapshots and copies a validated batch; returns 0 or the errno of the failed snapshot.
   int ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags);
 
+  // Live object start: the running transaction's changes first, then the persistent heap's own record.
   bool IsLive(uint64_t offset);
-  void BuildLiveSet();
   void RecordAlloc(uint64_t offset);
   void RecordFree(uint64_t offset);
-  // Called when the outermost transaction ended: keep (committed) or revert (aborted) its changes.
-  void SettleTransaction(bool committed);
+  // Called when the outermost transaction ended: committed or aborted, the heap now records its outcome.
+  void SettleTransaction();
   // Aborts (if in work) and ends every open transaction level this pool began.
   void AbandonTransaction();
   void CloseNow();
@@ -100,12 +93,9 @@ class Pool : public Napi::ObjectWrap<Pool> {
 
   // Open transaction levels begun through this pool (libpmemobj flattens them).
   int txDepth_ = 0;
-  // Liveness of object offsets: built lazily from a heap walk, kept current by alloc/free.
-  bool liveBuilt_ = false;
-  // Whole-heap walks done for it (at most one per open; open itself does none).
-  uint64_t heapWalks_ = 0;
-  std::unordered_set<uint64_t> live_;
-  std::vector<LiveChange> txChanges_;
+  // Objects the running transaction allocated (true) or freed (false): libpmemobj sets their bitmap
+  // bits or chunk headers only at commit, so the heap alone would say the opposite until then.
+  std::unordered_map<uint64_t, bool> txLive_;
 };
 
 }  // namespace pmemts
