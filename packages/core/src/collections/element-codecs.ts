@@ -35,19 +35,6 @@ export interface KeyCodec {
   rank(dv: DataView, at: number): number;
 }
 
-/** prepare/compareProbe for keys without a faster form: the probe stays in its DataView. */
-function viaCompare(compare: KeyCodec['compare']): Pick<KeyCodec, 'prepare' | 'compareProbe'> {
-  let probe: DataView = new DataView(new ArrayBuffer(0));
-  let probeAt = 0;
-  return {
-    prepare(dv, at) {
-      probe = dv;
-      probeAt = at;
-    },
-    compareProbe: (dv, stored) => compare(probe, probeAt, dv, stored),
-  };
-}
-
 export interface ValueCodec extends FieldCodec {
   readonly size: number;
   readonly align: number;
@@ -75,7 +62,7 @@ export function buildKeyCodec(owner: TypeLayout, field: FieldLayout, host: Codec
     case 'string': {
       const size = alignUp(INLINE_STRING_HEADER + spec.maxBytes, 4);
       const codec = buildCodec(owner, slotField(`${field.name} key`, 'string', { maxBytes: spec.maxBytes }, size), host);
-      return lengthPrefixedKey(size, codec.write, codec.read);
+      return lengthPrefixedKey(size, stringKeyEncoder(spec.maxBytes, size, codec.write), codec.read);
     }
     case 'bytes':
       return bytesKey(spec.maxLength, fail);
@@ -179,7 +166,7 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
  * is a prefix of another compares equal over the padding and loses on length.
  */
 function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: KeyCodec['decode']): KeyCodec {
-  const data = size - INLINE_STRING_HEADER;
+  const data = size - INLINE_STRING_HEADER; // a multiple of 4: size is 4-aligned
   const compare: KeyCodec['compare'] = (a, ai, b, bi) => {
     const la = a.getUint32(ai, true);
     const lb = b.getUint32(bi, true);
@@ -191,8 +178,25 @@ function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: Key
     }
     return la - lb;
   };
+  // The prepared probe as its length and big-endian words: a descent reads only the stored side.
+  const probeWords = new Uint32Array(data >>> 2);
+  let probeLength = 0;
   return {
-    size, align: 4, encode, decode, compare, ...viaCompare(compare),
+    size, align: 4, encode, decode, compare,
+    prepare(dv, at) {
+      probeLength = dv.getUint32(at, true);
+      for (let w = 0; w < probeWords.length; w++) probeWords[w] = dv.getUint32(at + INLINE_STRING_HEADER + 4 * w, false);
+    },
+    compareProbe(dv, stored) {
+      const length = dv.getUint32(stored, true);
+      const words = Math.min(alignUp(Math.max(probeLength, length), 4), data) >>> 2;
+      for (let w = 0; w < words; w++) {
+        const x = probeWords[w];
+        const y = dv.getUint32(stored + INLINE_STRING_HEADER + 4 * w, false);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return probeLength - length;
+    },
     // Zero padding makes the first word of a shorter key order as its bytes do.
     rank: data >= 4 ? (dv, at) => dv.getUint32(at + INLINE_STRING_HEADER, false) : () => 0,
     fingerprint(dv, at) {
@@ -202,6 +206,33 @@ function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: Key
       for (let i = 0; i < len; i += 4) hash = Math.imul(hash ^ dv.getUint32(at + INLINE_STRING_HEADER + i, true), 0x01000193);
       return (hash ^ (hash >>> 8) ^ (hash >>> 16) ^ (hash >>> 24)) & 0xff;
     },
+  };
+}
+
+/**
+ * Writes a string key with exactly the bytes the inline-string field codec writes, without allocating:
+ * ASCII a byte at a time, other text as UTF-8 through a reused buffer. Anything the codec refuses (not
+ * a string, too many bytes) goes to the codec, which throws with its message before writing a byte.
+ */
+function stringKeyEncoder(maxBytes: number, size: number, fieldWrite: KeyCodec['encode']): KeyCodec['encode'] {
+  const utf8 = new Uint8Array(maxBytes);
+  const encoder = new TextEncoder();
+  const header = INLINE_STRING_HEADER;
+  return (dv, at, key) => {
+    // UTF-8 has at least one byte per UTF-16 unit: a longer string cannot fit.
+    if (typeof key !== 'string' || key.length > maxBytes) return fieldWrite(dv, at, key);
+    let ascii = true;
+    for (let i = 0; i < key.length && ascii; i++) ascii = key.charCodeAt(i) < 0x80;
+    let length = key.length;
+    if (!ascii) {
+      const done = encoder.encodeInto(key, utf8);
+      if (done.read < key.length) return fieldWrite(dv, at, key);
+      length = done.written;
+    }
+    for (let i = header; i < size; i += 4) dv.setUint32(at + i, 0, true);
+    if (ascii) for (let i = 0; i < length; i++) dv.setUint8(at + header + i, key.charCodeAt(i));
+    else for (let i = 0; i < length; i++) dv.setUint8(at + header + i, utf8[i]);
+    dv.setUint32(at, length, true);
   };
 }
 
