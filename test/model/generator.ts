@@ -43,7 +43,7 @@ const VALID: Record<Kind, fc.Arbitrary<unknown>> = {
 
 const INVALID: Record<Kind, readonly unknown[]> = {
   u8: [256, -1, 1.5, '1'], i8: [128, -129], u16: [65536, NaN], i16: [-32769], u32: [-1, 2 ** 32], i32: [2 ** 31, Infinity],
-  u64: [-1n, 2n ** 64n, 1.5], i64: [2n ** 63n, 'x'], f32: ['x', 1n], f64: [null, '1'], bool: [1, 'true'],
+  u64: [-1n, 2n ** 64n, 1.5], i64: [2n ** 63n, 'x'], f32: ['x', 1n, 1e39, -1e-46], f64: [null, '1'], bool: [1, 'true'],
   timestamp: [new Date(NaN), 0],
   string: ['a'.repeat(NAME_BYTES + 1), 'é'.repeat(NAME_BYTES / 2 + 1), 5],
   heapString: [5, new Uint8Array(1)], heapBytes: ['abc', [1, 2]],

@@ -12,7 +12,7 @@
  * during the next step may leave: world A (its commit not applied) or world B (applied), each with the
  * values the step's non-transactional stores may have left on the media.
  */
-import { LEAVES, SLOTS_PER_CLASS, configOfClass, type ClassSlot, type Config, type Leaf } from './classes';
+import { CONFIGS, LEAVES, SLOTS_PER_CLASS, configOfClass, type ClassSlot, type Config, type Leaf } from './classes';
 import type { Program, RefTo } from './program';
 import { canon, isHeap, isMultiWord, zeroOf } from './values';
 
@@ -79,9 +79,9 @@ export class Model {
   constructor(
     readonly program: Program,
     readonly crash: Crash = 'kill',
-    classes = 1 + 6,
   ) {
-    this.slots = Array.from({ length: classes }, () => new Array(SLOTS_PER_CLASS).fill(null));
+    // One data class follows the pool; one more per configuration (classes.ts).
+    this.slots = Array.from({ length: CONFIGS.length + 1 }, () => new Array(SLOTS_PER_CLASS).fill(null));
   }
 
   configOf(cls: number): Config {
