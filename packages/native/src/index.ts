@@ -142,10 +142,11 @@ export interface NativePool {
   /**
    * Whether `offset` is a live object of this pool (an allocated, not freed, object start), exactly as
    * pmemobj_first/next (plus the root) would say, with the running transaction's allocations live and
-   * its frees not. Read from the heap format without a heap walk: the zone's chunk headers (a hop per
-   * chunk span before the offset's), then the run bitmap bit and at most 63 allocation headers of the
-   * same bitmap word, or the huge chunk's header; every read bounds-checked, so a corrupted heap gives
-   * false, never a crash.
+   * its frees not. Read from the heap format without a heap walk: the chunk span holding the offset,
+   * then the huge chunk's header, or the run bitmap word's block starts (from its bit and the at most
+   * 64 allocation headers of that word). What it learns of spans and words is kept until the next
+   * call that may change the heap (alloc, free, commit, ...), so repeated calls cost a hash lookup.
+   * Every read is bounds-checked: a corrupted heap gives false, never a crash.
    */
   isObject(offset: number): boolean;
   /**

@@ -1,5 +1,6 @@
 #include "objects/heap-format.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pmemts {
@@ -91,6 +92,7 @@ struct Candidate {
   uint64_t bitmap = 0;
   uint64_t dataStart = 0;
   uint64_t unitIndex = 0;
+  uint64_t unitCount = 0;  // units the bitmap describes
 };
 
 struct BlockHeader {
@@ -121,9 +123,21 @@ Chunk ReadChunk(const Mapping& m, uint64_t zone, uint64_t id) {
   return Chunk{m.Read<uint16_t>(at), m.Read<uint16_t>(at + 2), m.Read<uint32_t>(at + 4)};
 }
 
-// The span holding `offset`, found by hopping from the zone's first chunk header by size_idx as the
-// heap walk does: the headers of a span's later chunks are stale (libpmemobj leaves them as they were).
-bool FindSpan(const Mapping& m, const Heap& heap, uint64_t offset, Span& out) {
+// First chunk ids of a zone's spans, hopping by size_idx from its first chunk as the heap walk does;
+// stops at a malformed header (chunks from there on belong to no span).
+std::vector<uint32_t> HopSpans(const Mapping& m, uint64_t zone, uint64_t zoneChunks) {
+  std::vector<uint32_t> starts;
+  for (uint64_t id = 0; id < zoneChunks;) {
+    Chunk chunk = ReadChunk(m, zone, id);
+    if (chunk.sizeIdx == 0 || chunk.sizeIdx > zoneChunks - id) break;
+    starts.push_back(static_cast<uint32_t>(id));
+    id += chunk.sizeIdx;
+  }
+  return starts;
+}
+
+// The span holding `offset`.
+bool FindSpan(const Mapping& m, const Heap& heap, uint64_t offset, HeapIndex& index, Span& out) {
   if (offset < heap.zones) return false;
   uint64_t zone = heap.zones + (offset - heap.zones) / heap.zoneSize * heap.zoneSize;
   if (!m.Holds(zone, heap.zoneMeta) || m.Read<uint32_t>(zone) != kZoneMagic) return false;
@@ -132,16 +146,15 @@ bool FindSpan(const Mapping& m, const Heap& heap, uint64_t offset, Span& out) {
   if (zoneChunks > (heap.zoneMeta - kZoneHeaderSize) / kChunkHeaderSize || offset < chunks) return false;
   uint64_t target = (offset - chunks) / heap.chunkSize;
   if (target >= zoneChunks) return false;
-  for (uint64_t id = 0; id < zoneChunks;) {
-    Chunk chunk = ReadChunk(m, zone, id);
-    if (chunk.sizeIdx == 0 || chunk.sizeIdx > zoneChunks - id) return false;
-    if (target < id + chunk.sizeIdx) {
-      out = Span{zone, chunk, chunks + id * heap.chunkSize, chunks + (id + chunk.sizeIdx) * heap.chunkSize};
-      return m.Holds(out.start, out.end - out.start);
-    }
-    id += chunk.sizeIdx;
-  }
-  return false;
+  const std::vector<uint32_t>& starts = index.SpanStarts(zone, [&] { return HopSpans(m, zone, zoneChunks); });
+  auto after = std::upper_bound(starts.begin(), starts.end(), target);
+  if (after == starts.begin()) return false;
+  uint64_t id = *(after - 1);
+  // Read again, not cached: the index only says where the spans start.
+  Chunk chunk = ReadChunk(m, zone, id);
+  if (chunk.sizeIdx == 0 || chunk.sizeIdx > zoneChunks - id || target >= id + chunk.sizeIdx) return false;
+  out = Span{zone, chunk, chunks + id * heap.chunkSize, chunks + (id + chunk.sizeIdx) * heap.chunkSize};
+  return m.Holds(out.start, out.end - out.start);
 }
 
 uint64_t HeaderBytes(uint16_t chunkFlags) {
@@ -202,9 +215,9 @@ bool ReadRunLayout(const Mapping& m, const Heap& heap, const Span& span, uint64_
 }
 
 // The block whose user data would start at `offset`: its span, header address and geometry.
-bool FindCandidate(const Mapping& m, uint64_t offset, Candidate& out) {
+bool FindCandidate(const Mapping& m, uint64_t offset, HeapIndex& index, Candidate& out) {
   Heap heap;
-  if (!ReadHeap(m, heap) || !FindSpan(m, heap, offset, out.span)) return false;
+  if (!ReadHeap(m, heap) || !FindSpan(m, heap, offset, index, out.span)) return false;
   const Span& span = out.span;
   out.headerBytes = HeaderBytes(span.chunk.flags);
   if (offset < span.start + out.headerBytes) return false;
@@ -218,6 +231,7 @@ bool FindCandidate(const Mapping& m, uint64_t offset, Candidate& out) {
   if (!ReadRunLayout(m, heap, span, out.headerBytes, out, bitCount, wordCount)) return false;
   if (out.header < out.dataStart || (out.header - out.dataStart) % out.unit != 0) return false;
   out.unitIndex = (out.header - out.dataStart) / out.unit;
+  out.unitCount = bitCount;
   return out.unitIndex < bitCount && out.unitIndex / kBitsPerWord < wordCount;
 }
 
@@ -242,40 +256,34 @@ bool ReadBlockHeader(const Mapping& m, const Candidate& c, BlockHeader& out) {
   return ReadBlockHeader(m, c.header, c.headerBytes, c.unit, c.span.end, out);
 }
 
-bool BitSet(const Mapping& m, const Candidate& c, uint64_t index) {
-  return (m.Read<uint64_t>(c.bitmap + index / kBitsPerWord * 8) >> (index % kBitsPerWord)) & 1;
-}
-
-// Where the walk starts stepping over blocks to reach unit `index`: after the last clear bit below it
-// in its bitmap word, or at the word's first unit. libpmemobj never lets a run block cross a word
-// (it sets and clears a block's bits in one word), and its walk restarts at each word's first bit.
-uint64_t WalkStart(const Mapping& m, const Candidate& c, uint64_t index) {
-  uint64_t word = index / kBitsPerWord;
-  uint64_t below = (uint64_t{1} << (index % kBitsPerWord)) - 1;
-  uint64_t clear = ~m.Read<uint64_t>(c.bitmap + word * 8) & below;
-  return word * kBitsPerWord + (clear == 0 ? 0 : 64 - __builtin_clzll(clear));
-}
-
-// True when the walk, stepping over the blocks before the candidate by their header sizes, lands
-// exactly on the candidate's unit (instead of stepping over it: then it is inside a block). At most
-// 63 steps.
-bool WalkLandsOn(const Mapping& m, const Candidate& c) {
-  uint64_t unit = WalkStart(m, c, c.unitIndex);
-  while (unit < c.unitIndex) {
+// The units of the candidate's bitmap word where the walk starts a block: it starts one at each set
+// bit it reaches and steps over the block by its header's size (libpmemobj never lets a run block cross
+// a word, and its walk restarts at each word's first unit). A malformed header ends the word.
+uint64_t WalkBlockStarts(const Mapping& m, const Candidate& c) {
+  uint64_t first = c.unitIndex / kBitsPerWord * kBitsPerWord;
+  uint64_t bits = m.Read<uint64_t>(c.bitmap + first / 8);
+  uint64_t starts = 0;
+  for (uint64_t i = 0; i < kBitsPerWord && first + i < c.unitCount;) {
+    if (((bits >> i) & 1) == 0) {
+      i++;
+      continue;
+    }
     BlockHeader block;
-    if (!ReadBlockHeader(m, c.dataStart + unit * c.unit, c.headerBytes, c.unit, c.span.end, block)) return false;
-    unit += block.bytes / c.unit;
+    if (!ReadBlockHeader(m, c.dataStart + (first + i) * c.unit, c.headerBytes, c.unit, c.span.end, block)) break;
+    starts |= uint64_t{1} << i;
+    i += block.bytes / c.unit;
   }
-  return unit == c.unitIndex;
+  return starts;
 }
 
 }  // namespace
 
 bool ReadAllocationHeader(const char* base, uint64_t size, uint64_t offset, AllocationHeader& out) {
   Mapping m(base, size);
+  HeapIndex index;  // one question: nothing to keep
   Candidate c;
   BlockHeader block;
-  if (!FindCandidate(m, offset, c) || (c.span.chunk.flags & kChunkFlagCompactHeader) == 0 || !ReadBlockHeader(m, c, block)) {
+  if (!FindCandidate(m, offset, index, c) || (c.span.chunk.flags & kChunkFlagCompactHeader) == 0 || !ReadBlockHeader(m, c, block)) {
     return false;
   }
   out.typeNum = block.typeNum;
@@ -283,12 +291,14 @@ bool ReadAllocationHeader(const char* base, uint64_t size, uint64_t offset, Allo
   return true;
 }
 
-BlockState BlockStateAt(const char* base, uint64_t size, uint64_t offset) {
+BlockState BlockStateAt(const char* base, uint64_t size, uint64_t offset, HeapIndex& index) {
   Mapping m(base, size);
   Candidate c;
-  if (!FindCandidate(m, offset, c)) return BlockState::None;
-  if (c.span.chunk.type == kChunkRun && (!BitSet(m, c, c.unitIndex) || !WalkLandsOn(m, c))) {
-    return BlockState::None;
+  if (!FindCandidate(m, offset, index, c)) return BlockState::None;
+  if (c.span.chunk.type == kChunkRun) {
+    uint64_t word = c.bitmap + c.unitIndex / kBitsPerWord * 8;
+    uint64_t starts = index.BlockStarts(word, [&] { return WalkBlockStarts(m, c); });
+    if (((starts >> (c.unitIndex % kBitsPerWord)) & 1) == 0) return BlockState::None;
   }
   BlockHeader block;
   if (!ReadBlockHeader(m, c, block)) return BlockState::None;

@@ -177,7 +177,7 @@ bool Pool::IsLive(uint64_t offset) {
   if (offset == 0 || offset >= size_) return false;
   auto change = txLive_.find(offset);
   if (change != txLive_.end()) return change->second;
-  switch (BlockStateAt(Base(), size_, offset)) {
+  switch (BlockStateAt(Base(), size_, offset, heapIndex_)) {
     case BlockState::Allocated:
       return true;
     case BlockState::Internal:  // the root is the one internal block that is an object
@@ -201,6 +201,7 @@ void Pool::AbandonTransaction() {
     pmemobj_tx_end();
     txDepth_--;
   }
+  heapIndex_.Forget();
   SettleTransaction();
   txOwner = nullptr;
 }
@@ -237,6 +238,7 @@ Napi::Value Pool::JS_root(const Napi::CallbackInfo& info) {
   }
   errno = 0;
   PMEMoid root = pmemobj_root(pop_, size);
+  heapIndex_.Forget();
   if (OID_IS_NULL(root)) {
     int err = errno;
     return ThrowPmdkError(env, err == ENOMEM ? ErrorKind::OutOfSpace : ErrorKind::Pool,
@@ -291,7 +293,9 @@ Napi::Value Pool::JS_txAddRange(const Napi::CallbackInfo& info) {
   if (FailpointHit(Failpoint::AddRange)) {
     return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xadd_range: failpoint", ENOMEM);
   }
-  if (pmemobj_tx_xadd_range_direct(Base() + offset, length, flags) != 0) {
+  int added = pmemobj_tx_xadd_range_direct(Base() + offset, length, flags);
+  heapIndex_.Forget();  // a longer undo log is allocated from the heap
+  if (added != 0) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
   }
@@ -314,6 +318,7 @@ Napi::Value Pool::JS_txAlloc(const Napi::CallbackInfo& info) {
     return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xalloc: failpoint", ENOMEM);
   }
   PMEMoid oid = pmemobj_tx_xalloc(size, typeNum, flags);
+  heapIndex_.Forget();  // a reservation may have made a new run or split a free span
   if (OID_IS_NULL(oid)) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xalloc", err);
@@ -337,6 +342,7 @@ Napi::Value Pool::JS_txRealloc(const Napi::CallbackInfo& info) {
     return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txRealloc: the root object is resized with root(size)");
   }
   PMEMoid oid = pmemobj_tx_realloc(Oid(offset), size, typeNum);
+  heapIndex_.Forget();
   if (OID_IS_NULL(oid)) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_realloc", err);
@@ -359,7 +365,9 @@ Napi::Value Pool::JS_txFree(const Napi::CallbackInfo& info) {
   if (FailpointHit(Failpoint::Free)) {
     return ThrowError(env, ErrorKind::Transaction, "TX_FAILED", "pmemobj_tx_free: failpoint", ENOMEM);
   }
-  if (pmemobj_tx_free(Oid(offset)) != 0) {
+  int freed = pmemobj_tx_free(Oid(offset));
+  heapIndex_.Forget();
+  if (freed != 0) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_free", err);
   }
@@ -393,7 +401,9 @@ int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, 
   if (FailpointHit(Failpoint::Copy)) return ENOMEM;
   for (size_t i = 0; i < count; i++) {
     uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
-    if (pmemobj_tx_xadd_range_direct(Base() + dst, len, flags) != 0) return errno != 0 ? errno : EINVAL;
+    int added = pmemobj_tx_xadd_range_direct(Base() + dst, len, flags);
+    heapIndex_.Forget();  // a longer undo log is allocated from the heap
+    if (added != 0) return errno != 0 ? errno : EINVAL;
   }
   for (size_t i = 0; i < count; i++) {
     uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
@@ -472,6 +482,7 @@ Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
     pmemobj_tx_commit();
   }
   int end = pmemobj_tx_end();
+  heapIndex_.Forget();
   if (err == 0) err = end;
   if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "runBatch aborted", err);
   return env.Undefined();
@@ -481,6 +492,7 @@ Napi::Value Pool::JS_txCommit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!RequireOpen(env) || !RequireTxWork(env, "txCommit")) return env.Undefined();
   pmemobj_tx_commit();
+  heapIndex_.Forget();  // frees and undo-log trims reach the heap here
   return env.Undefined();
 }
 
@@ -491,6 +503,7 @@ Napi::Value Pool::JS_txAbort(const Napi::CallbackInfo& info) {
   if (errnum == 0 || errnum > 4095) return ThrowTypeError(env, "errnum must be a positive errno value");
   if (!RequireTxWork(env, "txAbort")) return env.Undefined();
   pmemobj_tx_abort(static_cast<int>(errnum));
+  heapIndex_.Forget();
   return env.Undefined();
 }
 
@@ -504,6 +517,7 @@ Napi::Value Pool::JS_txEnd(const Napi::CallbackInfo& info) {
     return ThrowError(env, ErrorKind::Transaction, "TX_NOT_FINISHED", "txEnd: commit or abort the transaction first");
   }
   int err = pmemobj_tx_end();
+  heapIndex_.Forget();
   txDepth_--;
   if (txDepth_ == 0) {
     SettleTransaction();
@@ -698,6 +712,7 @@ Napi::Value Pool::JS_ctlSet(const Napi::CallbackInfo& info) {
       break;
     }
   }
+  heapIndex_.Forget();  // heap.size.granularity may let the heap grow
   if (r != 0) return ThrowPmdkError(env, ErrorKind::Pool, "CTL_FAILED", "pmemobj_ctl_set " + name, errno);
   return env.Undefined();
 }

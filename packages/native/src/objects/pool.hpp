@@ -10,6 +10,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "objects/heap-format.hpp"
+
 namespace pmemts {
 
 class Pool : public Napi::ObjectWrap<Pool> {
@@ -96,6 +98,8 @@ class Pool : public Napi::ObjectWrap<Pool> {
   // Objects the running transaction allocated (true) or freed (false): libpmemobj sets their bitmap
   // bits or chunk headers only at commit, so the heap alone would say the opposite until then.
   std::unordered_map<uint64_t, bool> txLive_;
+  // What IsLive has learnt of the heap's shape; forgotten after every libpmemobj call that may change it.
+  HeapIndex heapIndex_;
 };
 
 }  // namespace pmemts
