@@ -213,6 +213,28 @@ test('chunks reused by a huge object keep stale chunk headers: they are not obje
   }
 });
 
+test('a resized root moves: the old offset is no object, and undo-log extensions are none either', () => {
+  const pool = n.create(tmp.file('root'), 'live', 32 * MiB);
+  try {
+    const small = pool.root(64);
+    const objects = inTx(pool, () => SIZES.map((size) => pool.txAlloc(size, 1)));
+    expect([small, ...objects].filter((o) => !pool.isObject(o))).toEqual([]);
+    const big = pool.root(3 * MiB);
+    expect({ moved: big !== small, old: pool.isObject(small), now: pool.isObject(big) }).toEqual({ moved: true, old: false, now: true });
+    // Snapshotting megabytes in one transaction makes libpmemobj allocate undo-log extensions: internal
+    // blocks that the walk skips.
+    const target = inTx(pool, () => pool.txAlloc(4 * MiB, 2));
+    inTx(pool, () => {
+      for (let at = 0; at < 4 * MiB; at += 64 * KiB) pool.txAddRange(target + at, 32 * KiB);
+    });
+    const truth = walkTruth(pool, big);
+    expect(truth).toEqual(new Set([big, ...objects, target]));
+    expect(disagreements(pool, truth, heapEndOf(pool, truth))).toEqual([]);
+  } finally {
+    closeAfterFailure(pool);
+  }
+});
+
 test('no heap walk after open, root and reference reads of a pool of objects', () => {
   const file = tmp.file('points');
   const created = Pool.create(file, { types: [Point], size: 16 * MiB });
