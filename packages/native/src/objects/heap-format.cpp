@@ -76,7 +76,6 @@ struct Heap {
 
 // A chunk span as the heap walk meets it: first chunk's header, and the bytes it covers.
 struct Span {
-  uint64_t zone;
   Chunk chunk;
   uint64_t start;
   uint64_t end;
@@ -153,7 +152,7 @@ bool FindSpan(const Mapping& m, const Heap& heap, uint64_t offset, HeapIndex& in
   // Read again, not cached: the index only says where the spans start.
   Chunk chunk = ReadChunk(m, zone, id);
   if (chunk.sizeIdx == 0 || chunk.sizeIdx > zoneChunks - id || target >= id + chunk.sizeIdx) return false;
-  out = Span{zone, chunk, chunks + id * heap.chunkSize, chunks + (id + chunk.sizeIdx) * heap.chunkSize};
+  out = Span{chunk, chunks + id * heap.chunkSize, chunks + (id + chunk.sizeIdx) * heap.chunkSize};
   return m.Holds(out.start, out.end - out.start);
 }
 
