@@ -90,8 +90,8 @@ export function readCatalog(session: PoolSession, rootOffset: number): Catalog |
   const off = Number(dv.getBigUint64(rootOffset + RootField.catalogOff, true));
   const len = Number(dv.getBigUint64(rootOffset + RootField.catalogLen, true));
   if (off === 0) return { format, types: [] };
-  // The allocation header, not isObject: that would walk the whole heap at every open.
-  const header = session.native.allocationHeader(off);
+  // A live allocation (isObject reads the heap's bitmaps, no walk) whose header says catalog and size.
+  const header = session.native.isObject(off) ? session.native.allocationHeader(off) : null;
   if (header === null || header.typeNum !== CATALOG_TYPE_NUM || header.usableSize < len || off + len > session.native.size) {
     throw new PoolCorruptError(`${file}: the schema catalog pointer is invalid`, 'CATALOG_CORRUPT');
   }
