@@ -273,3 +273,15 @@ describe('arguments checked where they are given', () => {
     expect(() => Field({ type: 'nonsense' as never })({}, 'x')).toThrow(LayoutDefinitionError);
   });
 });
+
+describe('found by the model-based tester', () => {
+  test('write-back Flush level: a heap store then a free of the same object, aborted, leaves the DRAM slot at the old blob', () => {
+    const pool = Pool.create(tmp.file('wb-free-abort'), { types: [Labelled], memory: { ...writeBack, persistenceLevel: PersistenceLevel.Flush } });
+    const root = pool.root(Labelled);
+    root.label = 'root';
+    const d = pool.create(Labelled);
+    expect(() => runTransaction(pool, () => { d.label = 'new text'; pool.free(d); throw new Error('abort'); })).toThrow('abort');
+    expect(d.label).toBe('');
+    pool.close();
+  });
+});

@@ -222,16 +222,17 @@ export class TransactionState {
       // whether or not it was stored to there.
       for (const state of this.allocated) if (state.cache !== null) state.cache.fresh = false;
     } else {
-      // The pool's copy of these slots was rolled back: bring the DRAM copies back in line with it.
-      for (const { entry, at, length } of session.native.closed ? [] : this.throughSlots) {
-        const owner = entry.owner;
-        if (owner.offset !== DEAD && owner.cache === entry) entry.bytes.set(session.pmemBytes().subarray(owner.offset + at, owner.offset + at + length), at);
-      }
       // Restore frees first: an object allocated and freed in this transaction must end up dead.
       for (const { state, offset } of this.freed) state.offset = offset;
       for (const state of this.allocated) {
         session.forget(state, state.offset);
         state.offset = DEAD;
+      }
+      // The pool's copy of these slots was rolled back: bring the DRAM copies of the objects that
+      // live on (frees restored above) back in line with it.
+      for (const { entry, at, length } of session.native.closed ? [] : this.throughSlots) {
+        const owner = entry.owner;
+        if (owner.offset !== DEAD && owner.cache === entry) entry.bytes.set(session.pmemBytes().subarray(owner.offset + at, owner.offset + at + length), at);
       }
       for (const entry of this.dirty) session.cache?.drop(entry);
     }
