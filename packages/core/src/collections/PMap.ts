@@ -336,18 +336,28 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     const keys = this.type.keys;
     const slots: number[] = [];
     const ranks: number[] = [];
+    // Insertion sort as the bitmap is read: a leaf holds at most 64 keys, each rank read once, and
+    // comparing numbers inline beats Array#sort's comparator calls; equal ranks go to compare.
     for (let word = 0; word < 2; word++) {
       let bits = dv.getUint32(leaf + LEAF_BITMAP + 4 * word, true);
       while (bits !== 0) {
         const i = 32 * word + 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
+        const at = g.slot(leaf, i);
+        const rank = keys.rank(dv, at);
+        let p = slots.length;
         slots.push(i);
-        ranks.push(keys.rank(dv, g.slot(leaf, i)));
+        ranks.push(rank);
+        while (p > 0 && (ranks[p - 1] > rank || (ranks[p - 1] === rank && keys.compare(dv, g.slot(leaf, slots[p - 1]), dv, at) > 0))) {
+          slots[p] = slots[p - 1];
+          ranks[p] = ranks[p - 1];
+          p--;
+        }
+        slots[p] = i;
+        ranks[p] = rank;
       }
     }
-    const order = slots.map((_, p) => p);
-    order.sort((a, b) => ranks[a] - ranks[b] || keys.compare(dv, g.slot(leaf, slots[a]), dv, g.slot(leaf, slots[b])));
-    return order.map((p) => slots[p]);
+    return slots;
   }
 
   // --- writing (inside the transaction) ----------------------------------------------------------

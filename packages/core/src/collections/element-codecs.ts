@@ -42,6 +42,12 @@ export interface ValueCodec extends FieldCodec {
 
 type Fail = (message: string) => never;
 
+// Module constants for the per-byte loops: an imported binding re-exported through layout/index is a
+// getter in the CommonJS output, and reading it at every step of a key loop cost ~20 ns.
+const HEADER = INLINE_STRING_HEADER;
+/** alignUp(n, 4) for n below 2^31. */
+const alignUp4 = (n: number) => (n + 3) & ~3;
+
 function failer(owner: TypeLayout, field: string): Fail {
   return (message) => {
     throw new FieldValueError(owner.name, field, message);
@@ -166,12 +172,12 @@ function scalarKey(scalar: 'u32' | 'i32' | 'u64' | 'i64' | 'f64', fail: Fail): K
  * is a prefix of another compares equal over the padding and loses on length.
  */
 function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: KeyCodec['decode']): KeyCodec {
-  const data = size - INLINE_STRING_HEADER; // a multiple of 4: size is 4-aligned
+  const data = size - HEADER; // a multiple of 4: size is 4-aligned
   const compare: KeyCodec['compare'] = (a, ai, b, bi) => {
     const la = a.getUint32(ai, true);
     const lb = b.getUint32(bi, true);
-    const n = Math.min(alignUp(Math.max(la, lb), 4), data);
-    for (let i = INLINE_STRING_HEADER; i < INLINE_STRING_HEADER + n; i += 4) {
+    const n = alignUp4(Math.min(Math.max(la, lb), data));
+    for (let i = HEADER; i < HEADER + n; i += 4) {
       const x = a.getUint32(ai + i, false);
       const y = b.getUint32(bi + i, false);
       if (x !== y) return x < y ? -1 : 1;
@@ -185,25 +191,25 @@ function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: Key
     size, align: 4, encode, decode, compare,
     prepare(dv, at) {
       probeLength = dv.getUint32(at, true);
-      for (let w = 0; w < probeWords.length; w++) probeWords[w] = dv.getUint32(at + INLINE_STRING_HEADER + 4 * w, false);
+      for (let w = 0; w < probeWords.length; w++) probeWords[w] = dv.getUint32(at + HEADER + 4 * w, false);
     },
     compareProbe(dv, stored) {
       const length = dv.getUint32(stored, true);
-      const words = Math.min(alignUp(Math.max(probeLength, length), 4), data) >>> 2;
+      const words = alignUp4(Math.min(Math.max(probeLength, length), data)) >>> 2;
       for (let w = 0; w < words; w++) {
         const x = probeWords[w];
-        const y = dv.getUint32(stored + INLINE_STRING_HEADER + 4 * w, false);
+        const y = dv.getUint32(stored + HEADER + 4 * w, false);
         if (x !== y) return x < y ? -1 : 1;
       }
       return probeLength - length;
     },
     // Zero padding makes the first word of a shorter key order as its bytes do.
-    rank: data >= 4 ? (dv, at) => dv.getUint32(at + INLINE_STRING_HEADER, false) : () => 0,
+    rank: data >= 4 ? (dv, at) => dv.getUint32(at + HEADER, false) : () => 0,
     fingerprint(dv, at) {
       // Four bytes a step: the bytes after the length are zero, so equal keys hash equal words.
       const len = Math.min(dv.getUint32(at, true), data);
       let hash = Math.imul(0x811c9dc5 ^ len, 0x01000193);
-      for (let i = 0; i < len; i += 4) hash = Math.imul(hash ^ dv.getUint32(at + INLINE_STRING_HEADER + i, true), 0x01000193);
+      for (let i = 0; i < len; i += 4) hash = Math.imul(hash ^ dv.getUint32(at + HEADER + i, true), 0x01000193);
       return (hash ^ (hash >>> 8) ^ (hash >>> 16) ^ (hash >>> 24)) & 0xff;
     },
   };
@@ -217,7 +223,6 @@ function lengthPrefixedKey(size: number, encode: KeyCodec['encode'], decode: Key
 function stringKeyEncoder(maxBytes: number, size: number, fieldWrite: KeyCodec['encode']): KeyCodec['encode'] {
   const utf8 = new Uint8Array(maxBytes);
   const encoder = new TextEncoder();
-  const header = INLINE_STRING_HEADER;
   return (dv, at, key) => {
     // UTF-8 has at least one byte per UTF-16 unit: a longer string cannot fit.
     if (typeof key !== 'string' || key.length > maxBytes) return fieldWrite(dv, at, key);
@@ -229,9 +234,9 @@ function stringKeyEncoder(maxBytes: number, size: number, fieldWrite: KeyCodec['
       if (done.read < key.length) return fieldWrite(dv, at, key);
       length = done.written;
     }
-    for (let i = header; i < size; i += 4) dv.setUint32(at + i, 0, true);
-    if (ascii) for (let i = 0; i < length; i++) dv.setUint8(at + header + i, key.charCodeAt(i));
-    else for (let i = 0; i < length; i++) dv.setUint8(at + header + i, utf8[i]);
+    for (let i = HEADER; i < size; i += 4) dv.setUint32(at + i, 0, true);
+    if (ascii) for (let i = 0; i < length; i++) dv.setUint8(at + HEADER + i, key.charCodeAt(i));
+    else for (let i = 0; i < length; i++) dv.setUint8(at + HEADER + i, utf8[i]);
     dv.setUint32(at, length, true);
   };
 }
@@ -244,13 +249,13 @@ function bytesKey(maxLength: number, fail: Fail): KeyCodec {
       if (!(key instanceof Uint8Array)) fail(`expected a Uint8Array, got ${key === null ? 'null' : typeof key}`);
       const bytes = key as Uint8Array;
       if (bytes.length > maxLength) fail(`${bytes.length} bytes exceed the key's maxLength of ${maxLength}`);
-      const data = new Uint8Array(dv.buffer, dv.byteOffset + at + INLINE_STRING_HEADER, size - INLINE_STRING_HEADER);
+      const data = new Uint8Array(dv.buffer, dv.byteOffset + at + HEADER, size - HEADER);
       data.fill(0).set(bytes);
       dv.setUint32(at, bytes.length, true);
     },
     (dv, at) => {
       const len = Math.min(dv.getUint32(at, true), maxLength);
-      return new Uint8Array(dv.buffer, dv.byteOffset + at + INLINE_STRING_HEADER, len).slice();
+      return new Uint8Array(dv.buffer, dv.byteOffset + at + HEADER, len).slice();
     },
   );
 }
