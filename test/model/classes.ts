@@ -37,7 +37,11 @@ export const configName = (c: Config): string => `${c.policy}-${c.level}`;
 /** Leaf kinds the generator, the model and the oracle know values of. */
 export type Kind =
   | 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64' | 'f32' | 'f64' | 'bool' | 'timestamp'
-  | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'ref';
+  | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'ref'
+  | 'map' | 'vector';
+
+/** Kinds a collection holds as keys or elements ('string' keys are inline strings of KEY_BYTES). */
+export type ElementKind = 'u64' | 'i64' | 'i32' | 'f64' | 'i16' | 'string' | 'ref';
 
 /** One stored value of a data class: a top-level field or a field of an embedded struct ("at.x"). */
 export interface Leaf {
@@ -47,11 +51,17 @@ export interface Leaf {
   readonly maxBytes?: number;
   /** bytes and arrays: element count. */
   readonly length?: number;
+  /** Maps: the key kind. */
+  readonly key?: ElementKind;
+  /** Maps: the value kind; vectors: the element kind. Refs name objects of the same class. */
+  readonly element?: ElementKind;
 }
 
 export const NAME_BYTES = 12;
 export const TAG_LENGTH = 5;
 export const TRIPLE_LENGTH = 3;
+/** String map keys: small, so multi-byte keys at the limit and keys one byte over it are both cheap to generate. */
+export const KEY_BYTES = 8;
 
 /** Every leaf of a data class, in declaration order. */
 export const LEAVES: readonly Leaf[] = [
@@ -66,7 +76,19 @@ export const LEAVES: readonly Leaf[] = [
   { path: 'at.x', kind: 'i32' }, { path: 'at.y', kind: 'i32' },
   { path: 'note.n', kind: 'u16' }, { path: 'note.text', kind: 'heapString' },
   { path: 'peer', kind: 'ref' },
+  { path: 'byId', kind: 'map', key: 'u64', element: 'ref' },
+  { path: 'byName', kind: 'map', key: 'string', element: 'i64' },
+  { path: 'byReal', kind: 'map', key: 'f64', element: 'i32' },
+  { path: 'byInt', kind: 'map', key: 'i32', element: 'f64' },
+  { path: 'refs', kind: 'vector', element: 'ref' },
+  { path: 'nums', kind: 'vector', element: 'i16' },
 ];
+
+export const isCollection = (leaf: Leaf): boolean => leaf.kind === 'map' || leaf.kind === 'vector';
+/** The collection fields of a data class. */
+export const COLLECTIONS: readonly Leaf[] = LEAVES.filter(isCollection);
+/** The leaves stored by assignment (every leaf but the collections). */
+export const ASSIGNABLE: readonly Leaf[] = LEAVES.filter((l) => !isCollection(l));
 
 /** Embedded structs of a data class, assignable whole: field name → the leaves inside it. */
 export const STRUCTS: Record<string, readonly string[]> = { at: ['x', 'y'], note: ['n', 'text'] };
@@ -109,6 +131,13 @@ function structClasses(): { point: Function; note: Function } {
 /** Suffix of data class `cls`'s persistent names: "pool" for the class that follows the pool, else its configuration. */
 export const classSuffix = (cls: number): string => (cls === 0 ? 'pool' : configName(CONFIGS[cls - 1]).replace('-', '_'));
 
+/** A collection's key or element declaration. */
+function elementType(kind: ElementKind, self: () => Function): unknown {
+  if (kind === 'string') return { type: 'string', maxBytes: KEY_BYTES };
+  if (kind === 'ref') return self;
+  return kind;
+}
+
 function dataClass(suffix: string, memory: HybridMemoryConfig | undefined, point: Function, note: Function): Function {
   class Data {}
   const p = Data.prototype;
@@ -119,6 +148,8 @@ function dataClass(suffix: string, memory: HybridMemoryConfig | undefined, point
     else if (leaf.kind === 'bytes') Field({ type: 'bytes', length: TAG_LENGTH })(p, leaf.path);
     else if (leaf.kind === 'array') Field({ type: 'array', of: 'i16', length: TRIPLE_LENGTH })(p, leaf.path);
     else if (leaf.kind === 'ref') Ref(() => Data)(p, leaf.path);
+    else if (leaf.kind === 'map') Field({ type: 'map', key: elementType(leaf.key!, () => Data), value: elementType(leaf.element!, () => Data) } as never)(p, leaf.path);
+    else if (leaf.kind === 'vector') Field({ type: 'vector', of: elementType(leaf.element!, () => Data) } as never)(p, leaf.path);
     else Field(leaf.kind)(p, leaf.path);
   }
   Field({ type: 'struct', of: () => point as never })(p, 'at');

@@ -5,7 +5,8 @@
  * Each program works on one to three classes so its operations meet the same objects often.
  */
 import fc from 'fast-check';
-import { CONFIGS, LEAVES, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
+import { ASSIGNABLE, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
+import { collectionOp, mapBursts } from './collection-generator';
 import type { Op, Program, Thrown } from './program';
 
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -20,7 +21,7 @@ const inlineString = fc.oneof(
   }),
 );
 
-const VALID: Record<Kind, fc.Arbitrary<unknown>> = {
+export const VALID: Record<Exclude<Kind, 'map' | 'vector'>, fc.Arbitrary<unknown>> = {
   u8: fc.integer({ min: 0, max: 0xff }),
   i8: fc.integer({ min: -0x80, max: 0x7f }),
   u16: fc.integer({ min: 0, max: 0xffff }),
@@ -41,7 +42,7 @@ const VALID: Record<Kind, fc.Arbitrary<unknown>> = {
   ref: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: SLOTS_PER_CLASS - 1 }).map((ref) => ({ ref }))),
 };
 
-const INVALID: Record<Kind, readonly unknown[]> = {
+export const INVALID: Record<Exclude<Kind, 'map' | 'vector'>, readonly unknown[]> = {
   u8: [256, -1, 1.5, '1'], i8: [128, -129], u16: [65536, NaN], i16: [-32769], u32: [-1, 2 ** 32], i32: [2 ** 31, Infinity],
   u64: [-1n, 2n ** 64n, 1.5], i64: [2n ** 63n, 'x'], f32: ['x', 1n, 1e39, -1e-46], f64: [null, '1'], bool: [1, 'true'],
   timestamp: [new Date(NaN), 0],
@@ -60,17 +61,18 @@ const STRUCT_VALUES: Record<string, fc.Arbitrary<unknown>> = {
 /** Whole structs whose second field is invalid: nothing may be stored. */
 const STRUCT_INVALID: Record<string, readonly unknown[]> = { at: [{ x: 1, y: 'bad' }], note: [{ n: 1, text: 5 }] };
 
-const leafStore = fc.constantFrom(...LEAVES).chain((leaf) => VALID[leaf.kind].map((value) => ({ path: leaf.path, value })));
+type Assignable = Exclude<Kind, 'map' | 'vector'>;
+const leafStore = fc.constantFrom(...ASSIGNABLE).chain((leaf) => VALID[leaf.kind as Assignable].map((value) => ({ path: leaf.path, value })));
 const structStore = fc.constantFrom(...Object.keys(STRUCTS)).chain((name) => STRUCT_VALUES[name].map((value) => ({ path: name, value })));
 const invalidStore = fc.oneof(
-  fc.constantFrom(...LEAVES).chain((leaf) => fc.constantFrom(...INVALID[leaf.kind]).map((value) => ({ path: leaf.path, value }))),
+  fc.constantFrom(...ASSIGNABLE).chain((leaf) => fc.constantFrom(...INVALID[leaf.kind as Assignable]).map((value) => ({ path: leaf.path, value }))),
   fc.constantFrom(...Object.keys(STRUCTS)).chain((name) => fc.constantFrom(...STRUCT_INVALID[name]).map((value) => ({ path: name, value }))),
 );
 
 /** create's init: any subset of the top-level fields (structs whole). */
 const init = fc.record(
   Object.fromEntries([
-    ...LEAVES.filter((l) => !l.path.includes('.')).map((l) => [l.path, VALID[l.kind]]),
+    ...ASSIGNABLE.filter((l) => !l.path.includes('.')).map((l) => [l.path, VALID[l.kind as Assignable]]),
     ...Object.entries(STRUCT_VALUES),
   ]) as Record<string, fc.Arbitrary<unknown>>,
   { requiredKeys: [] },
@@ -101,12 +103,14 @@ function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
     .map(([where, v]) => ({ op: 'store' as const, at: where, ...v }));
   const storeInvalid = fc.tuple(at, invalidStore).map(([where, v]) => ({ op: 'storeInvalid' as const, at: where, ...v }));
   const free = fc.record({ op: fc.constant('free' as const), at });
+  const collection = collectionOp(at);
   const body = fc.letrec<{ tx: Op; ops: Op[] }>((tie) => ({
     tx: fc.record({ op: fc.constant('tx' as const), body: tie('ops') as fc.Arbitrary<Op[]>, catchInner: fc.boolean() }),
     ops: fc.array(
       fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         { weight: 5, arbitrary: store },
+        { weight: 5, arbitrary: collection },
         { weight: 2, arbitrary: create },
         { weight: 1, arbitrary: storeInvalid },
         { weight: 1, arbitrary: free },
@@ -118,6 +122,7 @@ function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
   }));
   const top = fc.oneof(
     { weight: 3, arbitrary: store },
+    { weight: 5, arbitrary: collection },
     { weight: 2, arbitrary: create },
     { weight: 1, arbitrary: storeInvalid },
     { weight: 1, arbitrary: free },
@@ -125,10 +130,12 @@ function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
     { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
     ...(shape.reopen ? [{ weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) }] : []),
   );
-  // Programs start by creating objects, so the operations after meet live ones.
+  // Programs start by creating objects and filling a map of the first, so the operations after meet
+  // live objects, and end by deleting from that map, merging the nodes the first burst split.
   return fc
-    .tuple(fc.array(create, { minLength: 1, maxLength: 3 }), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps }))
-    .map(([creates, rest]) => [...creates, ...rest]);
+    .array(create, { minLength: 1, maxLength: 3 })
+    .chain((creates) => fc.tuple(fc.constant(creates), mapBursts(creates[0].at), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps })))
+    .map(([creates, [fill, empty], rest]) => [...creates, fill, ...rest, empty]);
 }
 
 export function programs(shape: ProgramShape): fc.Arbitrary<Program> {

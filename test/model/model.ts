@@ -14,7 +14,7 @@
  */
 import { CONFIGS, LEAVES, SLOTS_PER_CLASS, configOfClass, type ClassSlot, type Config, type Leaf } from './classes';
 import type { Program, RefTo } from './program';
-import { canon, isHeap, isMultiWord, zeroOf } from './values';
+import { canon, isAlwaysTransactional, isMultiWord, zeroOf, type MapEntries } from './values';
 
 export type Crash = 'power' | 'kill';
 export const ANY = 'any';
@@ -171,8 +171,8 @@ export class Model {
       const fields = new Map<string, Acceptable>();
       for (const leaf of LEAVES) {
         // A write-back copy of a non-transactional object reaches the pool at flush/close, not at commit.
-        const inDram = wb.policy === 'wb' && wb.level !== 'tx' && !isHeap(leaf.kind);
-        fields.set(leaf.path, new Set([canon(leaf.kind, inDram ? zeroOf(leaf) : o.values.get(leaf.path))]));
+        const inDram = wb.policy === 'wb' && wb.level !== 'tx' && !isAlwaysTransactional(leaf.kind);
+        fields.set(leaf.path, new Set([canon(leaf.kind, inDram ? zeroOf(leaf) : o.values.get(leaf.path), leaf)]));
       }
       this.media.set(slotKey(o.at), { id: o.id, fields });
     }
@@ -180,7 +180,7 @@ export class Model {
       const m = this.mediaOf(o);
       if (m === null) continue;
       for (const leaf of LEAVES) {
-        if (this.transactional(o, leaf)) m.fields.set(leaf.path, new Set([canon(leaf.kind, o.values.get(leaf.path))]));
+        if (this.transactional(o, leaf)) m.fields.set(leaf.path, new Set([canon(leaf.kind, o.values.get(leaf.path), leaf)]));
       }
     }
     this.stepCommit = cloneMedia(this.media);
@@ -212,14 +212,14 @@ export class Model {
     const leaf = LEAF_BY_PATH.get(path)!;
     const old = o.values.get(path);
     o.values.set(path, value);
-    if (leaf.kind === 'ref' && value !== null) this.slots[o.at.cls][(value as RefTo).ref]!.referenced = true;
+    for (const target of refsIn(leaf, value)) this.slots[o.at.cls][target.ref]!.referenced = true;
     if (this.transactional(o, leaf)) {
       if (this.tx !== null) {
         this.tx.undo.push(() => o.values.set(path, old));
         this.tx.touched.add(o);
       } else {
         // A heap store outside runTransaction is its own small transaction.
-        this.mediaOf(o)!.fields.set(path, new Set([canon(leaf.kind, value)]));
+        this.mediaOf(o)!.fields.set(path, new Set([canon(leaf.kind, value, leaf)]));
         this.stepCommit = cloneMedia(this.media);
       }
     } else if (this.configOf(o.at.cls).policy === 'wt') {
@@ -234,13 +234,13 @@ export class Model {
         if (o === null) continue;
         const c = this.configOf(o.at.cls);
         if (c.policy !== 'wb' || c.level === 'tx') continue;
-        for (const leaf of LEAVES) if (!isHeap(leaf.kind)) this.toMedia(o, leaf, o.values.get(leaf.path));
+        for (const leaf of LEAVES) if (!isAlwaysTransactional(leaf.kind)) this.toMedia(o, leaf, o.values.get(leaf.path));
       }
     }
   }
 
   private transactional(o: ModelObject, leaf: Leaf): boolean {
-    return this.configOf(o.at.cls).level === 'tx' || isHeap(leaf.kind);
+    return this.configOf(o.at.cls).level === 'tx' || isAlwaysTransactional(leaf.kind);
   }
 
   private mediaOf(o: ModelObject): MediaObject | null {
@@ -265,6 +265,14 @@ export class Model {
     const torn = this.crash === 'kill' && isMultiWord(leaf.kind);
     adds.set(leaf.path, torn ? ANY : union(adds.get(leaf.path) ?? new Set(), now));
   }
+}
+
+/** The objects a value refers to: a ref leaf's target, or the refs a collection holds. */
+function refsIn(leaf: Leaf, value: unknown): RefTo[] {
+  if (leaf.kind === 'ref') return value === null ? [] : [value as RefTo];
+  if (leaf.element !== 'ref') return [];
+  const elements = leaf.kind === 'map' ? (value as MapEntries).map(([, v]) => v) : (value as unknown[]);
+  return elements.filter((v): v is RefTo => v !== null);
 }
 
 function cloneMedia(media: Map<string, MediaObject>): Map<string, MediaObject> {

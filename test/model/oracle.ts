@@ -3,8 +3,8 @@
  * and says how it differs from the model's live state, or from every world a crash may have left.
  * The deep check must be clean: with everything reachable from the root, a leak is a real defect.
  */
-import type { Pool } from '@pmemts/core';
-import { CLASSES, LEAVES, SLOTS_PER_CLASS, classSuffix, configOfClass, slotField, type Config } from './classes';
+import { verifyCollection, type PMap, type Pool, type PVector } from '@pmemts/core';
+import { CLASSES, LEAVES, SLOTS_PER_CLASS, classSuffix, configOfClass, slotField, type Config, type ElementKind, type Leaf } from './classes';
 import { ANY, slotKey, type Model, type Window, type World } from './model';
 import { canon } from './values';
 
@@ -29,15 +29,19 @@ export function readPool(pool: Pool): Snapshot {
     views.forEach((v, slot) => {
       if (v === null) return snapshot.set(slotKey({ cls, slot }), null);
       const fields = new Map<string, string>();
+      /** A ref as the model names it: the root slot holding its target. */
+      const asRefTo = (value: unknown): unknown => {
+        if (value === null) return null;
+        const at = slotOfOffset.get(pool.locate(value as object).offset);
+        return at === undefined ? { ref: `unkept object at ${pool.locate(value as object).offset}` } : { ref: at };
+      };
       for (const leaf of LEAVES) {
         try {
           const [head, tail] = leaf.path.split('.');
           let value = tail === undefined ? v[head] : (v[head] as Row)[tail];
-          if (leaf.kind === 'ref' && value !== null) {
-            const at = slotOfOffset.get(pool.locate(value as object).offset);
-            value = at === undefined ? { ref: `unkept object at ${pool.locate(value as object).offset}` } : { ref: at };
-          }
-          fields.set(leaf.path, canon(leaf.kind, value));
+          if (leaf.kind === 'ref') value = asRefTo(value);
+          if (leaf.kind === 'map' || leaf.kind === 'vector') value = readCollection(leaf, value as PMap | PVector, asRefTo);
+          fields.set(leaf.path, canon(leaf.kind, value, leaf));
         } catch (error) {
           fields.set(leaf.path, `error: ${(error as Error).message}`);
         }
@@ -46,6 +50,29 @@ export function readPool(pool: Pool): Snapshot {
     });
   }
   return snapshot;
+}
+
+/**
+ * A collection's contents as the model holds them (refs as RefTo), after checking its tree invariants
+ * and that size/length, first() and last() agree with a full iteration; throws what is wrong.
+ */
+function readCollection(leaf: Leaf, collection: PMap | PVector, asRefTo: (value: unknown) => unknown): unknown {
+  const problems = verifyCollection(collection);
+  if (problems.length > 0) throw new Error(`invariants: ${problems.join('; ')}`);
+  const element = (v: unknown): unknown => ((leaf.element as ElementKind) === 'ref' ? asRefTo(v) : v);
+  if (leaf.kind === 'vector') {
+    const vector = collection as PVector;
+    const elements = [...vector].map(element);
+    if (elements.length !== vector.length) throw new Error(`length ${vector.length}, iteration yields ${elements.length}`);
+    return elements;
+  }
+  const map = collection as PMap;
+  const entries = [...map].map(([k, v]) => [k, element(v)] as const);
+  if (entries.length !== map.size) throw new Error(`size ${map.size}, iteration yields ${entries.length}`);
+  const ends = [map.first(), map.last()].map((e) => (e === undefined ? 'none' : String(e[0])));
+  const want = entries.length === 0 ? ['none', 'none'] : [String(entries[0][0]), String(entries[entries.length - 1][0])];
+  if (ends.join() !== want.join()) throw new Error(`first/last keys ${ends.join(', ')}, iteration ${want.join(', ')}`);
+  return entries;
 }
 
 /**
@@ -84,7 +111,7 @@ export function diffModel(actual: Snapshot, model: Model): string[] {
       continue;
     }
     for (const leaf of LEAVES) {
-      const want = canon(leaf.kind, o.values.get(leaf.path));
+      const want = canon(leaf.kind, o.values.get(leaf.path), leaf);
       const got = fields.get(leaf.path);
       if (got !== want) diffs.push(`${key}.${leaf.path}: pool ${got}, model ${want}`);
     }

@@ -64,6 +64,8 @@ function lines(op: Op, depth: number, indent: string): string[] {
       });
       return [`${indent}runTransaction(pool, () => {`, ...inner, `${indent}});`];
     }
+    case 'mutate': case 'mutateInvalid': case 'read': case 'iterate':
+      return collectionLines(op, indent);
     case 'throw':
       return [`${indent}throw ${THROWN[op.value]};`];
     case 'flush':
@@ -71,6 +73,48 @@ function lines(op: Op, depth: number, indent: string): string[] {
     case 'reopen':
       return [`${indent}pool.close(); pool = Pool.open(file, options); root = pool.root(ModelRoot);`];
   }
+}
+
+/** A collection element or key as code: refs (RefTo) name the root slot of their target. */
+function elementCode(at: ClassSlot, value: unknown): string {
+  return value !== null && typeof value === 'object' && 'ref' in value && Object.keys(value).length === 1 ? obj({ cls: at.cls, slot: (value as { ref: number }).ref }) : literal(value);
+}
+
+function collectionLines(op: Extract<Op, { op: 'mutate' | 'mutateInvalid' | 'read' | 'iterate' }>, indent: string): string[] {
+  const c = `${obj(op.at)}.${op.path}`;
+  const el = (v: unknown) => elementCode(op.at, v);
+  const [a, b] = op.args;
+  const at = (extra: string) => `${literal(a)} % (${c}.length${extra})`;
+  switch (op.op) {
+    case 'mutate':
+      switch (op.call) {
+        case 'set': return (op.args as [unknown, unknown][]).map(([k, v]) => `${indent}${c}.set(${literal(k)}, ${el(v)});`);
+        case 'delete': return op.args.map((k) => `${indent}${c}.delete(${literal(k)}); // returns whether it was there`);
+        case 'clear': return [`${indent}${c}.clear();`];
+        case 'push': return [`${indent}${c}.push(${op.args.map(el).join(', ')});`];
+        case 'pop': return [`${indent}for (let i = 0; i < ${literal(a)}; i++) ${c}.pop(); // each returns the last element`];
+        case 'vset': return [`${indent}if (${c}.length > 0) ${c}.set(${at('')}, ${el(b)});`];
+        case 'insert': return [`${indent}${c}.insert(${at(' + 1')}, ${el(b)});`];
+        case 'removeAt': return [`${indent}if (${c}.length > 0) ${c}.removeAt(${at('')});`];
+      }
+      break;
+    case 'mutateInvalid': {
+      const call = op.call === 'set' ? `set(${literal(a)}, ${el(b)})` : op.call === 'push' ? `push(${literal(b)})` : `${op.call === 'vset' ? 'set' : 'insert'}(0, ${literal(b)})`;
+      return [`${indent}${c}.${call}; // must throw FieldValueError and change nothing`];
+    }
+    case 'read': {
+      const call = op.call === 'vget' ? `get(${at('')})` : op.call === 'range' ? `range(${literal(a)})` : `${op.call}(${op.args.map(literal).join(', ')})`;
+      return [`${indent}expect(${op.call === 'range' ? `[...${c}.${call}]` : `${c}.${call}`}).toEqual(/* the model's */);`];
+    }
+    case 'iterate': {
+      const change = op.call === 'set' ? `set(${literal(a)}, ${el(b)})` : op.call === 'push' ? `push(${el(a)})` : `set(${at('')}, ${el(b)})`;
+      return [
+        `${indent}{ const it = ${c}[Symbol.iterator](); it.next(); ${c}.${change};`,
+        `${indent}  it.next(); } // throws COLLECTION_MODIFIED after an insert or push, not after a value change`,
+      ];
+    }
+  }
+  return [];
 }
 
 export function printProgram(program: Program): string {

@@ -25,9 +25,39 @@ export type Op =
   | { readonly op: 'free'; readonly at: ClassSlot }
   /** runTransaction around `body`; with catchInner the closure catches what nested transactions throw. */
   | { readonly op: 'tx'; readonly body: readonly Op[]; readonly catchInner: boolean }
+  /**
+   * Calls on a map or vector field (`path`), arguments as the model holds them (refs as RefTo).
+   * set: [[key, value], …], one call each; delete: [key, …]; clear: []; push: [value, …] in one call;
+   * pop: [count]; vset/insert/removeAt: [index, value?], the index taken modulo the length (plus one
+   * for insert), so no generated index is out of range.
+   */
+  | { readonly op: 'mutate'; readonly at: ClassSlot; readonly path: string; readonly call: MutateCall; readonly args: readonly unknown[] }
+  /** A mutation with a key or value the field must refuse with FieldValueError, changing nothing: set [key, value], push/vset/insert [index, value] (vset and insert at 0, push ignores the index). */
+  | { readonly op: 'mutateInvalid'; readonly at: ClassSlot; readonly path: string; readonly call: 'set' | 'push' | 'vset' | 'insert'; readonly args: readonly unknown[] }
+  /** A read checked against the model: get/has [key], range [options], first/last [], vget [index]. */
+  | { readonly op: 'read'; readonly at: ClassSlot; readonly path: string; readonly call: ReadCall; readonly args: readonly unknown[] }
+  /**
+   * Takes one step of an iterator, then mutates (set [key, value], push [value], vset [index, value]):
+   * a structural change (an insert, a push) must make its next step throw InvalidObjectError
+   * COLLECTION_MODIFIED; a value change must not.
+   */
+  | { readonly op: 'iterate'; readonly at: ClassSlot; readonly path: string; readonly call: 'set' | 'push' | 'vset'; readonly args: readonly unknown[] }
   | { readonly op: 'throw'; readonly value: Thrown }
   | { readonly op: 'flush' }
   | { readonly op: 'reopen' };
+
+export type MutateCall = 'set' | 'delete' | 'clear' | 'push' | 'pop' | 'vset' | 'insert' | 'removeAt';
+export type ReadCall = 'get' | 'has' | 'range' | 'first' | 'last' | 'vget';
+
+/** range()'s options as generated: bounds are keys of the map's kind. */
+export interface RangeArgs {
+  readonly gt?: unknown;
+  readonly gte?: unknown;
+  readonly lt?: unknown;
+  readonly lte?: unknown;
+  readonly reverse?: boolean;
+  readonly limit?: number;
+}
 
 export interface Program {
   readonly pool: { readonly config: Config; readonly cacheBytes?: number };

@@ -7,7 +7,9 @@
  */
 import * as fs from 'node:fs';
 import { FieldValueError, Pool, runTransaction, TransactionError } from '@pmemts/core';
+import { setNodeCapacityForTests } from '../../packages/core/src/collections';
 import { CLASSES, LAYOUT_NAME, memoryOf, slotField, STRUCTS, type ClassSlot } from './classes';
+import { runCollectionOp } from './collection-ops';
 import { LEAF_BY_PATH, Model, type ModelObject } from './model';
 import { thrownValue, type Op, type Program, type RefTo } from './program';
 
@@ -23,6 +25,9 @@ export interface RunHooks {
 }
 
 export const POOL_SIZE = 8 * 1024 * 1024;
+
+/** Tiny tree nodes (the smallest the core allows), so every program splits and merges at several levels. */
+setNodeCapacityForTests({ leaf: 4, inner: 3 });
 
 export function poolOptions(program: Program) {
   return { layout: LAYOUT_NAME, types: CLASSES.types as never[], memory: memoryOf(program.pool.config, program.pool.cacheBytes) };
@@ -196,6 +201,8 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
     });
   };
 
+  const collections = { model, pool: () => pool, view, fail, describe };
+
   const runOp = (op: Op): void => {
     switch (op.op) {
       case 'create': return create(op);
@@ -220,6 +227,8 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
             }
           }
         });
+      case 'mutate': case 'mutateInvalid': case 'read': case 'iterate':
+        return runCollectionOp(collections, op);
       case 'throw':
         throw thrownValue(op.value);
       case 'flush':

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
-const SOURCES = ['child', 'classes', 'model', 'program', 'runner', 'values'];
+const SOURCES = ['child', 'classes', 'collection-ops', 'model', 'program', 'runner', 'values'];
 
 /** Writes the child's JavaScript into `dir`; returns the path of child.js. */
 export function transpileChild(dir: string): string {
@@ -19,7 +19,10 @@ export function transpileChild(dir: string): string {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       fileName: `${name}.ts`,
     });
-    fs.writeFileSync(path.join(dir, `${name}.js`), outputText.replaceAll('require("@pmemts/core")', `require(${JSON.stringify(core)})`));
+    const js = outputText
+      .replaceAll('require("@pmemts/core")', `require(${JSON.stringify(core)})`)
+      .replaceAll('require("../../packages/core/src/collections")', `require(${JSON.stringify(path.join(core, 'collections'))})`);
+    fs.writeFileSync(path.join(dir, `${name}.js`), js);
   }
   return path.join(dir, 'child.js');
 }
