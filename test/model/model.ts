@@ -9,8 +9,9 @@
  *    stores at once; write-back Flush stores at pool.flush()/close(); None-level stores (power loss) are
  *    not promised, so any value is accepted; after a process kill everything in the mapping survives.
  * Every top-level step ends with an acknowledgement; the crash windows between them say what a crash
- * during the next step may leave: world A (its commit not applied) or world B (applied), each with the
- * values the step's non-transactional stores may have left on the media.
+ * during the next step may leave: world A (none of its commits applied) or the state after any one of
+ * its commits (one, or one per call when the step is several collection mutations or heap stores each
+ * committing on its own), each with the values the step's non-transactional stores may have left.
  */
 import { CONFIGS, LEAVES, SLOTS_PER_CLASS, configOfClass, type ClassSlot, type Config, type Leaf } from './classes';
 import type { Program, RefTo } from './program';
@@ -72,7 +73,8 @@ export class Model {
   private stepStart: Map<string, MediaObject> = new Map();
   /** Per `slotKey#id`: what the step's non-transactional writes may have left on the media. */
   private stepAdds = new Map<string, Map<string, Acceptable>>();
-  private stepCommit: Map<string, MediaObject> | null = null;
+  /** The media after each commit of the step: a step of several own-transaction mutations commits more than once. */
+  private stepCommits: Map<string, MediaObject>[] = [];
   readonly windows: Window[] = [];
   private acks = 0;
 
@@ -118,13 +120,13 @@ export class Model {
   beginStep(): void {
     this.stepStart = cloneMedia(this.media);
     this.stepAdds = new Map();
-    this.stepCommit = null;
+    this.stepCommits = [];
   }
 
   /** The step returned: record what a crash during it may have left, and count the acknowledgement. */
   endStep(): void {
     const worlds = [merge(this.stepStart, this.stepAdds)];
-    if (this.stepCommit !== null) worlds.push(merge(this.stepCommit, this.stepAdds));
+    for (const commit of this.stepCommits) worlds.push(merge(commit, this.stepAdds));
     this.windows.push({ afterAck: this.acks, worlds });
     this.acks++;
   }
@@ -183,7 +185,7 @@ export class Model {
         if (this.transactional(o, leaf)) m.fields.set(leaf.path, new Set([canon(leaf.kind, o.values.get(leaf.path), leaf)]));
       }
     }
-    this.stepCommit = cloneMedia(this.media);
+    this.stepCommits.push(cloneMedia(this.media));
   }
 
   // --- operations -----------------------------------------------------------------------------
@@ -220,7 +222,7 @@ export class Model {
       } else {
         // A heap store outside runTransaction is its own small transaction.
         this.mediaOf(o)!.fields.set(path, new Set([canon(leaf.kind, value, leaf)]));
-        this.stepCommit = cloneMedia(this.media);
+        this.stepCommits.push(cloneMedia(this.media));
       }
     } else if (this.configOf(o.at.cls).policy === 'wt') {
       this.toMedia(o, leaf, value);
