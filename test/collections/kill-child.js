@@ -6,9 +6,11 @@ const path = require('node:path');
 const core = require(path.resolve(__dirname, '../../packages/core/dist'));
 const { setNodeCapacityForTests } = require(path.resolve(__dirname, '../../packages/core/dist/collections'));
 const { Store, operations } = require('./kill-program');
+const { readGoLine } = require('../crash/read-go');
 
 setNodeCapacityForTests({ leaf: 4, inner: 3 });
-const pool = core.Pool.open(process.argv[2], { types: [Store] });
+readGoLine(); // modules loaded: wait for the parent's turn (test/crash/kill-loop.ts)
+const pool = core.Pool.open(process.argv[2], { types: [Store], probe: false });
 const store = pool.root(Store);
 process.stdout.write('ready\n');
 for (let n = store.done; ; n++) {

@@ -1,0 +1,84 @@
+/**
+ * The loop shared by the process-kill tests: run i starts a child on the workload's one long-lived
+ * pool, lets it work for a few milliseconds after it says `ready`, SIGKILLs it, and hands the lines it
+ * completed to the check. Children load their modules before they read their run's arguments from
+ * stdin (read-go.js), so the next child starts while the last one is checked: a kill costs the short
+ * run and the check, not Node's start-up. PMEMTS_TORTURE multiplies each default count by ten.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+/** A kill count: the env variable when set, else the default (times ten under PMEMTS_TORTURE). */
+export function killCount(envName: string, byDefault: number): number {
+  const set = process.env[envName];
+  if (set === undefined || set === '') return byDefault * (process.env.PMEMTS_TORTURE ? 10 : 1);
+  const n = Number(set);
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${envName} must be a positive integer, got ${set}`);
+  return n;
+}
+
+export interface KillLoop {
+  /** The child script and its fixed arguments. */
+  readonly child: string;
+  readonly args: readonly string[];
+  /** Extra environment of run i's child (known ahead: the child starts before run i - 1 is checked). */
+  env?(run: number): Record<string, string>;
+  /** Run i's own arguments, sent on the child's stdin. */
+  go(run: number): string[];
+  /** Milliseconds between the child's `ready` and the kill. */
+  delayMs(run: number): number;
+  /** Checks the pool after run i; `lines` are the lines the child completed after `ready`. */
+  check(lines: string[], run: number): void | Promise<void>;
+}
+
+interface Started {
+  readonly child: ChildProcessWithoutNullStreams;
+  out: string;
+  err: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(loop: KillLoop, run: number): Started {
+  const child = spawn(process.execPath, [loop.child, ...loop.args], { env: { ...process.env, ...loop.env?.(run) }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const started: Started = {
+    child,
+    out: '',
+    err: '',
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout.on('data', (d) => (started.out += d));
+  child.stderr.on('data', (d) => (started.err += d));
+  return started;
+}
+
+/** Runs `kills` runs of the loop; returns the total time the runs and checks took, per kill, in ms. */
+export async function runKills(loop: KillLoop, kills: number): Promise<number> {
+  const began = Date.now();
+  let next = start(loop, 0);
+  try {
+    for (let run = 0; run < kills; run++) {
+      const current = next;
+      current.child.stdin.write(`${loop.go(run).join(' ')}\n`);
+      if (run + 1 < kills) next = start(loop, run + 1); // loads while this one runs and is checked
+      await new Promise<void>((resolve) => {
+        const onData = () => {
+          if (!current.out.includes('ready\n')) return;
+          current.child.stdout.off('data', onData);
+          setTimeout(() => {
+            current.child.kill('SIGKILL');
+            resolve();
+          }, loop.delayMs(run));
+        };
+        current.child.stdout.on('data', onData);
+        void current.exited.then(() => resolve()); // ended (or failed) before ready: reported below
+      });
+      const { code, signal } = await current.exited;
+      if (signal !== 'SIGKILL') throw new Error(`kill run ${run}: the child ended with ${code ?? signal} before it was killed: ${current.err}`);
+      const lines = current.out.split('\n');
+      lines.pop(); // a line cut by the kill was never completed
+      await loop.check(lines.slice(lines.indexOf('ready') + 1), run);
+    }
+  } finally {
+    if (next.child.exitCode === null && next.child.signalCode === null) next.child.kill('SIGKILL');
+  }
+  return (Date.now() - began) / kills;
+}
