@@ -4,10 +4,12 @@ const path = require('node:path');
 const { openBank, accountsOf, transfer } = require(path.resolve(__dirname, '../../packages/examples/dist'));
 const core = require(path.resolve(__dirname, '../../packages/core/dist'));
 const { writeLineSync } = require('./write-line');
+const { readGoLine } = require('./read-go');
 
-const [file, policy, seedText] = process.argv.slice(2);
+const [file, policy] = process.argv.slice(2);
+const [seedText] = readGoLine(); // modules loaded: wait for the parent's turn (kill-loop.ts)
 const memory = policy === 'write-back' ? { writePolicy: core.WritePolicy.WriteBack } : { writePolicy: core.WritePolicy.WriteThrough };
-const { pool, bank } = openBank(file, 8, { memory });
+const { pool, bank } = openBank(file, 8, { memory, probe: false });
 const accounts = accountsOf(bank);
 let seed = Number(seedText) >>> 0 || 1;
 const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8);

@@ -4,13 +4,14 @@
  * This proves recovery from process crashes only (the page cache keeps every store); power-failure
  * images are the job of the crash-image harness.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool, WritePolicy } from '@pmemts/core';
 import { accountsOf, BANK_TYPES, Bank, INITIAL_BALANCE, type Transfer } from '../../packages/examples/src';
 import { tempDir } from '../core/fixtures';
+import { killCount, runKills } from './kill-loop';
 
-const KILLS = Number(process.env.PMEMTS_CRASH_KILLS ?? (process.env.PMEMTS_TORTURE ? 2000 : 200));
+/** Kills across both policies (tenfold under PMEMTS_TORTURE). */
+const KILLS = killCount('PMEMTS_CRASH_KILLS', 500);
 const CHILD = path.join(__dirname, 'bank-child.js');
 const tmp = tempDir('crash');
 afterAll(() => tmp.cleanup());
@@ -22,36 +23,16 @@ interface Ack {
   amount: bigint;
 }
 
-/** Runs the child until a random moment after it is ready, kills it, returns its acknowledged transfers. */
-function runAndKill(file: string, policy: string, seed: number, forcePmem: boolean): Promise<Ack[]> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, ...(forcePmem ? { PMEM_IS_PMEM_FORCE: '1' } : {}) };
-    const child = spawn(process.execPath, [CHILD, file, policy, String(seed)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      if (out === '' && String(d).startsWith('ready')) setTimeout(() => child.kill('SIGKILL'), seed % 60);
-      out += d;
-    });
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`child ended with ${code ?? signal}: ${err}`));
-      const lines = out.split('\n');
-      lines.pop(); // a line cut by the kill was never acknowledged
-      resolve(
-        lines
-          .filter((l) => l !== 'ready')
-          .map((l) => {
-            const [seq, from, to, amount] = l.split(' ');
-            return { seq: BigInt(seq), from: Number(from), to: Number(to), amount: BigInt(amount) };
-          }),
-      );
-    });
+/** The transfers a child acknowledged: one line each, "seq from to amount". */
+function acknowledged(lines: string[]): Ack[] {
+  return lines.map((l) => {
+    const [seq, from, to, amount] = l.split(' ');
+    return { seq: BigInt(seq), from: Number(from), to: Number(to), amount: BigInt(amount) };
   });
 }
 
 function verify(file: string, policy: WritePolicy, acked: Ack[]): void {
-  const pool = Pool.open(file, { layout: 'pmemts-bank', types: BANK_TYPES, memory: { writePolicy: policy } });
+  const pool = Pool.open(file, { layout: 'pmemts-bank', types: BANK_TYPES, memory: { writePolicy: policy }, probe: false });
   try {
     const bank = pool.root(Bank);
     const accounts = accountsOf(bank);
@@ -81,13 +62,23 @@ function verify(file: string, policy: WritePolicy, acked: Ack[]): void {
 describe.each([WritePolicy.WriteThrough, WritePolicy.WriteBack])('bank under %s, SIGKILLed', (policy) => {
   test(`${KILLS / 2} kills keep the total and every acknowledged transfer`, async () => {
     const file = tmp.file(`bank-${policy}`);
-    let acknowledged = 0;
-    for (let i = 0; i < KILLS / 2; i++) {
-      const acked = await runAndKill(file, policy, 1 + i * 7919, i % 2 === 0);
-      acknowledged += acked.length;
-      verify(file, policy, acked);
-    }
-    expect(acknowledged).toBeGreaterThan(0);
-    console.log(`${policy}: ${KILLS / 2} kills, ${acknowledged} acknowledged transfers verified`);
+    let transfers = 0;
+    const perKill = await runKills(
+      {
+        child: CHILD,
+        args: [file, policy],
+        env: (run): Record<string, string> => (run % 2 === 0 ? { PMEM_IS_PMEM_FORCE: '1' } : {}),
+        go: (run) => [String(1 + run * 7919)],
+        delayMs: (run) => (run * 13) % 25,
+        check(lines) {
+          const acked = acknowledged(lines);
+          transfers += acked.length;
+          verify(file, policy, acked);
+        },
+      },
+      KILLS / 2,
+    );
+    expect(transfers).toBeGreaterThan(0);
+    console.log(`${policy}: ${KILLS / 2} kills, ${transfers} acknowledged transfers verified, ${perKill.toFixed(0)} ms a kill`);
   }, 600_000);
 });
