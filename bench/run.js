@@ -18,6 +18,8 @@ const quick = flag('--quick');
 const modes = option('--mode', 'all') === 'all' ? ['shm', 'disk'] : [option('--mode')];
 const only = option('--only', null)?.split(',');
 const repeat = Number(option('--repeat', quick ? 1 : 3));
+// Keys of the map trials: 1,000,000 by default; PMEMTS_BENCH_MAP_KEYS scales them down for quick runs.
+const mapKeys = Number(process.env.PMEMTS_BENCH_MAP_KEYS ?? (quick ? 20000 : 1_000_000));
 const out = path.join(__dirname, 'out');
 fs.mkdirSync(out, { recursive: true });
 
@@ -25,7 +27,7 @@ const cBinary = path.join(out, 'bank_c');
 execFileSync('cc', ['-O2', '-o', cBinary, path.join(__dirname, 'c', 'bank.c'), '-lpmemobj']);
 
 const MODES = {
-  shm: { dir: '/dev/shm', env: { PMEM_IS_PMEM_FORCE: '1' }, n: quick ? 20000 : 200000, reads: quick ? 2000 : 20000, lmdb: 'nosync', sqlite: 'OFF' },
+  shm: { dir: '/dev/shm', env: { PMEM_IS_PMEM_FORCE: '1' }, mapKeys, n: quick ? 20000 : 200000, reads: quick ? 2000 : 20000, lmdb: 'nosync', sqlite: 'OFF' },
   disk: { dir: out, env: { PMEM_IS_PMEM_FORCE: '0' }, n: quick ? 300 : 2000, reads: quick ? 2000 : 20000, lmdb: 'sync', sqlite: 'FULL' },
 };
 
@@ -33,19 +35,23 @@ function runOnce(trial, mode) {
   const m = MODES[mode];
   const target = path.join(m.dir, `pmemts-bench-${process.pid}-${trial.name}`);
   fs.rmSync(target, { recursive: true, force: true });
-  const n = String(trial.n ?? (trial.reads ? m.reads : m.n));
+  const n = String(trial.mapKeys ? m.mapKeys : trial.n ?? (trial.reads ? m.reads : m.n));
   const [kind, scenario] = trial.run;
   const command = {
     c: [cBinary, [scenario, target, n]],
     pmemts: [process.execPath, [path.join(__dirname, 'scenarios', 'pmemts.js'), scenario, target, n]],
     lmdb: [process.execPath, [path.join(__dirname, 'scenarios', 'lmdb.js'), target, n, m.lmdb]],
     sqlite: [process.execPath, [path.join(__dirname, 'scenarios', 'sqlite.js'), target, n, m.sqlite]],
+    collections: [process.execPath, [path.join(__dirname, 'scenarios', 'collections.js'), scenario, trial.run[2], target, n, m.lmdb]],
   }[kind];
   const child = spawnSync(command[0], command[1], { encoding: 'utf8', env: { ...process.env, ...m.env } });
   fs.rmSync(target, { recursive: true, force: true });
   for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
   if (child.status !== 0) throw new Error(`${trial.name} (${mode}) failed: ${child.stderr || child.error}`);
-  return child.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const lines = child.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  // A line with a `note` is a fact about the run (e.g. bytes per key), printed under its group once.
+  for (const line of lines) if (line.note && !notes.includes(line.note)) notes.push(line.note);
+  return lines.filter((line) => !line.note);
 }
 
 function median(values) {
@@ -54,6 +60,7 @@ function median(values) {
 }
 
 const results = [];
+const notes = [];
 console.log(`pmemts benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}, ${os.release()}`);
 for (const mode of modes) {
   console.log(`\n## ${mode === 'shm' ? 'process-crash durable (/dev/shm, PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite WAL synchronous=OFF)' : 'power-failure durable on this disk (msync / fsync per commit)'}`);
@@ -81,6 +88,7 @@ for (const mode of modes) {
       console.log(`  ${row.impl.padEnd(56)} ${value.padStart(11)} ±${row.spread.toFixed(1).padStart(4)}%  ${ratio.toFixed(2)}×`);
       results.push({ mode, group, ...row, ratio });
     }
+    for (const note of notes.splice(0)) console.log(`  note: ${note}`);
   }
 }
 fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(results, null, 2));

@@ -1,7 +1,8 @@
 // The benchmark matrix: each trial runs in its own child process (PMEM_IS_PMEM_FORCE is read once per
 // process). `group` trials are compared with each other; `baseline` names the one ratios are against
 // (a row that names another in `vs` is compared with that one). `n` fixes the trial's size; `latency`
-// reports median times, not rates; `shmOnly` skips the disk class.
+// reports median times, not rates; `shmOnly` skips the disk class; `mapKeys` sizes a map trial by the
+// mode's key count (PMEMTS_BENCH_MAP_KEYS, default 1,000,000).
 module.exports = [
   { group: 'bank transfer', name: 'c-transfer', run: ['c', 'transfer'], baseline: true },
   { group: 'bank transfer', name: 'binding-transfer', run: ['pmemts', 'binding-transfer'] },
@@ -16,4 +17,10 @@ module.exports = [
   { group: '16-field transaction', name: 'wide-wb', run: ['pmemts', 'wide-wb'] },
   { group: 'field read', name: 'field-read', run: ['pmemts', 'field-read'], reads: true },
   { group: 'pool open', name: 'pool-open', run: ['pmemts', 'pool-open'], n: 1_000_000, baseline: true, latency: true, shmOnly: true },
+  ...['u64', 'string'].flatMap((keys) => [
+    { group: `map, ${keys} keys`, name: `lmdb-map-${keys}`, run: ['collections', 'lmdb', keys], mapKeys: true, shmOnly: true },
+    { group: `map, ${keys} keys`, name: `pmemts-map-${keys}`, run: ['collections', 'pmemts', keys], mapKeys: true, shmOnly: true },
+    { group: `map, ${keys} keys`, name: `jsmap-${keys}`, run: ['collections', 'jsmap', keys], mapKeys: true, shmOnly: true },
+    { group: `map open, ${keys} keys`, name: `map-open-${keys}`, run: ['collections', 'pmemts-open', keys], mapKeys: true, baseline: true, latency: true, shmOnly: true },
+  ]),
 ];
