@@ -51,7 +51,7 @@ test: build
 
 # Competitors (lmdb-js, better-sqlite3) are installed only here, so make test stays lean.
 bench/node_modules/.package-lock.json: bench/package.json
-	cd bench && npm install --no-audit --no-fund --foreground-scripts
+	cd bench && npm ci --no-audit --no-fund --foreground-scripts
 	@touch $@
 
 bench: build bench/node_modules/.package-lock.json
