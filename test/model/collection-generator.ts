@@ -107,21 +107,29 @@ function vectorOp(at: fc.Arbitrary<ClassSlot>, leaf: Leaf): fc.Arbitrary<Op> {
   ) as fc.Arbitrary<Op>;
 }
 
+/** The maps of a data class: one of them is each program's focus. */
+export const MAPS: readonly Leaf[] = COLLECTIONS.filter((l) => l.kind === 'map');
+
 /**
- * A burst of 12 to 40 inserts into one map of the object at `at` (a tree of three or four levels) and
+ * A burst of up to 40 inserts into `map` of the object at `at` (a tree of three or four levels) and
  * a burst of as many deletes from it (merges down those levels), for the start and the end of a program.
  */
-export function mapBursts(at: ClassSlot): fc.Arbitrary<[Op, Op]> {
-  return fc.constantFrom(...COLLECTIONS.filter((l) => l.kind === 'map')).chain((leaf) => {
-    const burst = <T>(of: fc.Arbitrary<T>) => fc.array(of, { minLength: 12, maxLength: 40, size: 'max' });
-    return fc.tuple(burst(fc.tuple(KEYS[leaf.key!]!, ELEMENTS[leaf.element!])), burst(KEYS[leaf.key!]!)).map(([sets, deletes]): [Op, Op] => [
-      { op: 'mutate', at, path: leaf.path, call: 'set', args: sets },
-      { op: 'mutate', at, path: leaf.path, call: 'delete', args: deletes },
-    ]);
-  });
+export function mapBursts(at: ClassSlot, map: Leaf): fc.Arbitrary<[Op, Op]> {
+  const burst = <T>(of: fc.Arbitrary<T>) => fc.array(of, { minLength: 1, maxLength: 40, size: 'max' });
+  return fc.tuple(burst(fc.tuple(KEYS[map.key!]!, ELEMENTS[map.element!])), burst(KEYS[map.key!]!)).map(([sets, deletes]): [Op, Op] => [
+    { op: 'mutate', at, path: map.path, call: 'set', args: sets },
+    { op: 'mutate', at, path: map.path, call: 'delete', args: deletes },
+  ]);
 }
 
-/** An operation on one collection field of the object at `at`. */
-export function collectionOp(at: fc.Arbitrary<ClassSlot>): fc.Arbitrary<Op> {
-  return fc.oneof(...COLLECTIONS.map((leaf) => (leaf.kind === 'map' ? mapOp(at, leaf) : vectorOp(at, leaf))));
+/**
+ * An operation on a collection field of the object at `at`; half of them on the program's focus map
+ * (filled by its first burst), so that inserts and deletes in aborted transactions meet nodes that
+ * existed before the transaction, whose undo log is what an abort and a crash depend on.
+ */
+export function collectionOp(at: fc.Arbitrary<ClassSlot>, focus: { readonly at: ClassSlot; readonly map: Leaf }): fc.Arbitrary<Op> {
+  return fc.oneof(
+    mapOp(fc.constant(focus.at), focus.map),
+    fc.oneof(...COLLECTIONS.map((leaf) => (leaf.kind === 'map' ? mapOp(at, leaf) : vectorOp(at, leaf)))),
+  );
 }

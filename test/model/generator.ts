@@ -5,8 +5,8 @@
  * Each program works on one to three classes so its operations meet the same objects often.
  */
 import fc from 'fast-check';
-import { ASSIGNABLE, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
-import { collectionOp, mapBursts } from './collection-generator';
+import { ASSIGNABLE, type Leaf, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
+import { collectionOp, mapBursts, MAPS } from './collection-generator';
 import type { Op, Program, Thrown } from './program';
 
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -87,7 +87,7 @@ export interface ProgramShape {
   readonly reopen: boolean;
 }
 
-function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
+function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot; map: Leaf }): fc.Arbitrary<Op[]> {
   const at: fc.Arbitrary<ClassSlot> = fc.record({ cls: fc.constantFrom(...classes), slot: fc.integer({ min: 0, max: SLOTS_PER_CLASS - 1 }) });
   const create = fc.record({
     op: fc.constant('create' as const),
@@ -103,7 +103,7 @@ function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
     .map(([where, v]) => ({ op: 'store' as const, at: where, ...v }));
   const storeInvalid = fc.tuple(at, invalidStore).map(([where, v]) => ({ op: 'storeInvalid' as const, at: where, ...v }));
   const free = fc.record({ op: fc.constant('free' as const), at });
-  const collection = collectionOp(at);
+  const collection = collectionOp(at, focus);
   const body = fc.letrec<{ tx: Op; ops: Op[] }>((tie) => ({
     tx: fc.record({ op: fc.constant('tx' as const), body: tie('ops') as fc.Arbitrary<Op[]>, catchInner: fc.boolean() }),
     ops: fc.array(
@@ -130,12 +130,11 @@ function opsOver(classes: number[], shape: ProgramShape): fc.Arbitrary<Op[]> {
     { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
     ...(shape.reopen ? [{ weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) }] : []),
   );
-  // Programs start by creating objects and filling a map of the first, so the operations after meet
-  // live objects, and end by deleting from that map, merging the nodes the first burst split.
+  // Programs start by creating objects and filling the focus map of the first, so the operations after
+  // meet live objects and a populated tree, and end by deleting from that map, merging its nodes.
   return fc
-    .array(create, { minLength: 1, maxLength: 3 })
-    .chain((creates) => fc.tuple(fc.constant(creates), mapBursts(creates[0].at), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps })))
-    .map(([creates, [fill, empty], rest]) => [...creates, fill, ...rest, empty]);
+    .tuple(fc.array(create, { minLength: 0, maxLength: 2 }), mapBursts(focus.at, focus.map), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps }))
+    .map(([creates, [fill, empty], rest]) => [{ op: 'create', at: focus.at }, ...creates, fill, ...rest, empty]);
 }
 
 export function programs(shape: ProgramShape): fc.Arbitrary<Program> {
@@ -145,8 +144,11 @@ export function programs(shape: ProgramShape): fc.Arbitrary<Program> {
       config: fc.constantFrom(...CONFIGS),
       cacheBytes: fc.constantFrom(undefined, 512),
       classes: fc.shuffledSubarray(dataClasses, { minLength: 1, maxLength: 2 }),
+      focus: fc.record({ slot: fc.integer({ min: 0, max: SLOTS_PER_CLASS - 1 }), map: fc.constantFrom(...MAPS) }),
     })
-    .chain(({ config, cacheBytes, classes }) =>
-      opsOver(classes, shape).map((ops): Program => ({ pool: cacheBytes === undefined ? { config } : { config, cacheBytes }, ops })),
+    .chain(({ config, cacheBytes, classes, focus }) =>
+      opsOver(classes, shape, { at: { cls: classes[0], slot: focus.slot }, map: focus.map }).map(
+        (ops): Program => ({ pool: cacheBytes === undefined ? { config } : { config, cacheBytes }, ops }),
+      ),
     );
 }
