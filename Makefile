@@ -58,7 +58,7 @@ bench: build bench/node_modules/.package-lock.json
 	node bench/run.js
 
 torture: build
-	PMEMTS_TORTURE=1 npx jest --runInBand test/crash test/fault test/model
+	PMEMTS_TORTURE=1 npx jest --runInBand test/crash test/fault test/model test/collections/map.kill.test.ts
 
 clean:
 	rm -rf $(STAMPS) packages/*/dist packages/*/build packages/*/*.tsbuildinfo data
