@@ -1,4 +1,11 @@
-import type { ViewState } from '../objects/view-state';
+/** The object a DRAM copy belongs to: a live object's ViewState, seen only as far as the tier needs. */
+export interface CacheOwner {
+  /** Pool offset of the object (negative once it is dead). */
+  readonly offset: number;
+  readonly layout: { readonly size: number };
+  /** The owner's current DRAM copy, or null. */
+  cache: CacheEntry | null;
+}
 
 /** The DRAM copy of one write-back object, with its dirty range (coalesced to one [lo, hi) span). */
 export class CacheEntry {
@@ -12,7 +19,7 @@ export class CacheEntry {
   fresh = false;
 
   constructor(
-    readonly owner: ViewState,
+    readonly owner: CacheOwner,
     size: number,
   ) {
     this.bytes = new Uint8Array(size);

@@ -4,8 +4,7 @@
  * that costs one store per access instead of a list move; dirty entries are never evicted: they leave
  * only by commit/flush (then clean) or abort (then dropped).
  */
-import { CacheEntry } from './CacheEntry';
-import type { ViewState } from '../objects/view-state';
+import { CacheEntry, type CacheOwner } from './CacheEntry';
 import type { PoolStats } from '../pool/stats';
 
 export class DramCache {
@@ -19,7 +18,7 @@ export class DramCache {
   ) {}
 
   /** Copies the object's bytes from the mapping into a new entry (a miss). */
-  load(state: ViewState, pmem: Uint8Array): CacheEntry {
+  load(state: CacheOwner, pmem: Uint8Array): CacheEntry {
     const size = state.layout.size;
     const entry = new CacheEntry(state, size);
     entry.bytes.set(pmem.subarray(state.offset, state.offset + size));
@@ -29,7 +28,7 @@ export class DramCache {
   }
 
   /** An entry for an object allocated in the running transaction: its bytes start as zeros. */
-  fresh(state: ViewState): CacheEntry {
+  fresh(state: CacheOwner): CacheEntry {
     const entry = new CacheEntry(state, state.layout.size);
     entry.fresh = true;
     this.admit(entry);

@@ -9,7 +9,7 @@
 import { COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 import { PoolCorruptError } from '@pmemts/native';
 import type { FieldLayout, TypeLayout } from '../layout';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from '../objects/session-host';
 import type { ViewState } from '../objects/view-state';
 import { collectionSession, iteratorInvalidated, type CollectionEpoch, type CollectionSession } from './collection-session';
 import { CollectionSlot } from './collection-slot';
@@ -46,7 +46,7 @@ export class MapType {
   private lastGeometryId = -1;
   private lastGeometry: TreeGeometry | null = null;
 
-  constructor(readonly session: PoolSession, readonly owner: TypeLayout, readonly field: FieldLayout) {
+  constructor(readonly session: SessionHost, readonly owner: TypeLayout, readonly field: FieldLayout) {
     this.keys = buildKeyCodec(owner, field, session);
     this.values = buildValueCodec(owner, field, session);
     this.valueAt = valueOffset(this.keys.size, this.values.align);
@@ -255,7 +255,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
   }
 
   /** @internal The pool, class and field this map lives in, and its slot's address. */
-  placement(): { session: PoolSession; owner: TypeLayout; field: FieldLayout; slot: number } {
+  placement(): { session: SessionHost; owner: TypeLayout; field: FieldLayout; slot: number } {
     const { session, owner, field } = this.type;
     return { session, owner, field, slot: this.slot.address() };
   }

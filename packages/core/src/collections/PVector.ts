@@ -7,7 +7,7 @@
 import { COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 import { PoolCorruptError } from '@pmemts/native';
 import type { FieldLayout, TypeLayout } from '../layout';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from '../objects/session-host';
 import type { ViewState } from '../objects/view-state';
 import { collectionSession, iteratorInvalidated, type CollectionSession } from './collection-session';
 import { CollectionSlot } from './collection-slot';
@@ -27,7 +27,7 @@ export class VectorType {
   readonly scratch: DataView;
   readonly scratchBytes: Uint8Array;
 
-  constructor(readonly session: PoolSession, readonly owner: TypeLayout, readonly field: FieldLayout) {
+  constructor(readonly session: SessionHost, readonly owner: TypeLayout, readonly field: FieldLayout) {
     this.elements = buildValueCodec(owner, field, session);
     this.stride = Math.ceil(this.elements.size / this.elements.align) * this.elements.align;
     this.what = `${owner.name}.${field.name}`;
@@ -150,7 +150,7 @@ export class PVector<T = unknown> implements Iterable<T> {
   }
 
   /** @internal The pool, class and field this vector lives in, and its slot's address. */
-  placement(): { session: PoolSession; owner: TypeLayout; field: FieldLayout; slot: number } {
+  placement(): { session: SessionHost; owner: TypeLayout; field: FieldLayout; slot: number } {
     const { session, owner, field } = this.type;
     return { session, owner, field, slot: this.slot.address() };
   }

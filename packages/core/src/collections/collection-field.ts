@@ -6,7 +6,7 @@
 import { COLLECTION_HEADER_TYPE_NUM } from '@pmemts/decorators';
 import { FieldValueError } from '../errors';
 import type { FieldLayout, TypeLayout } from '../layout';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from '../objects/session-host';
 import { REL, STATE, type View } from '../objects/view-state';
 import { MapType, PMap, treeNodes } from './PMap';
 import { PVector, VectorType, vectorNodes } from './PVector';
@@ -18,10 +18,10 @@ export function isCollectionField(field: FieldLayout): boolean {
   return field.kind === 'map' || field.kind === 'vector';
 }
 
-const types = new WeakMap<PoolSession, Map<FieldLayout, MapType | VectorType>>();
+const types = new WeakMap<SessionHost, Map<FieldLayout, MapType | VectorType>>();
 
 /** The codecs and scratch memory of `owner`'s collection field, built once per session. */
-export function collectionTypeOf(session: PoolSession, owner: TypeLayout, field: FieldLayout): MapType | VectorType {
+export function collectionTypeOf(session: SessionHost, owner: TypeLayout, field: FieldLayout): MapType | VectorType {
   let bySession = types.get(session);
   if (bySession === undefined) types.set(session, (bySession = new Map()));
   let type = bySession.get(field);
@@ -37,7 +37,7 @@ export function collectionTypeOf(session: PoolSession, owner: TypeLayout, field:
  * same view), an empty collection until the first insert. Assigning is refused: change it through
  * its methods.
  */
-export function collectionAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSession): PropertyDescriptor {
+export function collectionAccessor(layout: TypeLayout, field: FieldLayout, session: SessionHost): PropertyDescriptor {
   const fo = field.offset;
   const live = new WeakMap<View, PMap | PVector>();
   let type: MapType | VectorType | undefined;
@@ -72,7 +72,7 @@ export function collectionAllocations(pool: DataView, slotView: DataView, slot: 
 }
 
 /** Checks the collection of the field slot at pool address `slot`; null for a never-used collection. */
-export function checkCollectionField(session: PoolSession, owner: TypeLayout, field: FieldLayout, slot: number, allocation: AllocationInfo): CollectionReport | null {
+export function checkCollectionField(session: SessionHost, owner: TypeLayout, field: FieldLayout, slot: number, allocation: AllocationInfo): CollectionReport | null {
   const dv = session.dv;
   const header = readOffset(dv, slot + 8);
   if (header === 0) return null;

@@ -4,7 +4,7 @@
  * logged is not logged again).
  */
 import { InvalidObjectError } from '@pmemts/native';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from '../objects/session-host';
 
 /** Mutation state of one collection, keyed by the pool address of its field slot. */
 export interface CollectionEpoch {
@@ -20,7 +20,7 @@ export class CollectionSession {
   private readonly fresh = new Set<number>();
   private readonly logged = new Set<number>();
 
-  constructor(readonly session: PoolSession) {}
+  constructor(readonly session: SessionHost) {}
 
   epoch(slotAddress: number): CollectionEpoch {
     let epoch = this.epochs.get(slotAddress);
@@ -81,9 +81,9 @@ export class CollectionSession {
   }
 }
 
-const sessions = new WeakMap<PoolSession, CollectionSession>();
+const sessions = new WeakMap<SessionHost, CollectionSession>();
 
-export function collectionSession(session: PoolSession): CollectionSession {
+export function collectionSession(session: SessionHost): CollectionSession {
   let state = sessions.get(session);
   if (state === undefined) {
     state = new CollectionSession(session);

@@ -5,7 +5,7 @@
  * copy mirrors it (as heap string slots do), so flushing the copy never writes a stale slot back.
  */
 import { PoolCorruptError } from '@pmemts/native';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from '../objects/session-host';
 import type { ViewState } from '../objects/view-state';
 import { readOffset, writeOffset } from './node-format';
 
@@ -15,7 +15,7 @@ export class CollectionSlot {
   private readonly uuidHigh: number;
 
   constructor(
-    readonly session: PoolSession,
+    readonly session: SessionHost,
     readonly state: ViewState,
     /** Offset of the slot inside the owning object (embedded structs included). */
     readonly at: number,

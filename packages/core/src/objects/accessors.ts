@@ -7,13 +7,13 @@
 import { TransactionError } from '@pmemts/native';
 import { PersistenceLevel, WritePolicy, type ResolvedMemoryConfig } from '../memory/config';
 import type { FieldLayout, TypeLayout } from '../layout';
-import type { PoolSession } from '../pool/PoolSession';
+import type { SessionHost } from './session-host';
 import { buildCodec, type FieldCodec } from './codecs';
 import { FieldValueError } from '../errors';
 import { LAYOUT, REL, STATE, isView, type View, type ViewState } from './view-state';
 import { collectionAccessor, isCollectionField } from '../collections/collection-field';
 
-export function buildPrototype(layout: TypeLayout, session: PoolSession, memory: ResolvedMemoryConfig): object {
+export function buildPrototype(layout: TypeLayout, session: SessionHost, memory: ResolvedMemoryConfig): object {
   const proto = Object.create(layout.ctor.prototype);
   Object.defineProperty(proto, LAYOUT, { value: layout });
   for (const field of layout.fields) {
@@ -37,7 +37,7 @@ export function viewFactory(proto: object): (state: ViewState, rel: number) => V
   return (state, rel) => new Make(state, rel);
 }
 
-function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSession, memory: ResolvedMemoryConfig): PropertyDescriptor {
+function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: SessionHost, memory: ResolvedMemoryConfig): PropertyDescriptor {
   const codec: FieldCodec = buildCodec(layout, field, session);
   const fo = field.offset;
   const size = field.size;
@@ -113,7 +113,7 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSess
  * slot is undo-logged, so an abort does not roll back the object's other, non-transactional stores.
  * Under write-back the slot is stored through to the pool and mirrored in the DRAM copy.
  */
-function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, what: string, session: PoolSession, memory: ResolvedMemoryConfig): (this: View, value: unknown) => void {
+function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, what: string, session: SessionHost, memory: ResolvedMemoryConfig): (this: View, value: unknown) => void {
   const tx = session.tx;
   const heapCheck = heapValueCheck(field.kind);
   const { offset: fo, size, name: path } = field;
@@ -138,7 +138,7 @@ function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, wha
   };
 }
 
-function structAccessor(layout: TypeLayout, field: FieldLayout, session: PoolSession): PropertyDescriptor {
+function structAccessor(layout: TypeLayout, field: FieldLayout, session: SessionHost): PropertyDescriptor {
   const inner = field.struct as TypeLayout;
   const fo = field.offset;
   let check: StructCheck | undefined;
@@ -167,7 +167,7 @@ type StructCheck = (value: unknown, owner: string, path: string) => [string, unk
  * Checks a struct assignment without storing anything: each scalar, string, bytes, array and ref value
  * is encoded into scratch memory by its own codec; heap values are type-checked (storing them allocates).
  */
-function structCheck(inner: TypeLayout, session: PoolSession): StructCheck {
+function structCheck(inner: TypeLayout, session: SessionHost): StructCheck {
   const scratch = new DataView(new ArrayBuffer(inner.size));
   const checks = new Map<string, (v: unknown, owner: string, path: string) => void>();
   for (const f of inner.fields) {

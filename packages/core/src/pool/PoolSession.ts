@@ -10,7 +10,8 @@ import type { CacheEntry } from '../cache/CacheEntry';
 import type { FieldLayout, TypeLayout } from '../layout';
 import { WritePolicy, type ResolvedMemoryConfig } from '../memory/config';
 import { buildPrototype, viewFactory } from '../objects/accessors';
-import type { CodecHost } from '../objects/codecs';
+import type { SessionHost } from '../objects/session-host';
+import type { TxHost } from '../tx/tx-host';
 import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from '../objects/view-state';
 import { TransactionState } from '../tx/TransactionState';
 import { collectionAllocations, isCollectionField } from '../collections/collection-field';
@@ -30,7 +31,7 @@ interface ClassEntry {
   readonly structMakers: Map<TypeLayout, (state: ViewState, rel: number) => View>;
 }
 
-export class PoolSession implements CodecHost {
+export class PoolSession implements SessionHost, TxHost {
   dv: DataView;
   private u8: Uint8Array;
   readonly stats: PoolStats = emptyStats();

@@ -6,7 +6,7 @@
 import { TransactionError, TxStage } from '@pmemts/native';
 import type { CacheEntry } from '../cache/CacheEntry';
 import { DEAD, type ViewState } from '../objects/view-state';
-import type { PoolSession } from '../pool/PoolSession';
+import type { TxHost } from './tx-host';
 
 /** Objects at most this big are snapshotted whole on their first store: one undo range per object per transaction. */
 const WHOLE_OBJECT_SNAPSHOT_LIMIT = 4096;
@@ -15,7 +15,7 @@ const IDLE = -1;
 
 let nextId = 1;
 /** libpmemobj has one transaction per thread: only one pool may be in a transaction at a time. */
-let runningSession: PoolSession | null = null;
+let runningSession: TxHost | null = null;
 
 export class TransactionState {
   depth = 0;
@@ -32,7 +32,7 @@ export class TransactionState {
   private scratchRanges = new Float64Array(48);
   private scratchBytes = new Uint8Array(4096);
 
-  constructor(private readonly session: PoolSession) {}
+  constructor(private readonly session: TxHost) {}
 
   get active(): boolean {
     return this.depth > 0;
