@@ -36,6 +36,9 @@ $(NATIVE_NODE): $(NATIVE_SRC) node_modules/.package-lock.json
 $(STAMPS)/tsc: $(TS_SRC) $(NATIVE_NODE) tsconfig.base.json tsconfig.json
 	npx tsc -b
 	@chmod +x packages/cli/dist/main.js
+	@# npm ci links workspace bins only when their file exists, which dist/main.js does not yet: link it
+	@# now, so the README's `npx pmemts` resolves on a fresh clone.
+	@ln -sfn ../@pmemts/cli/dist/main.js node_modules/.bin/pmemts
 	@touch $@
 
 deps: $(STAMPS)/pmdk node_modules/.package-lock.json
