@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import type { Program } from './program';
 import { Violation } from './runner';
 
-const PROGRAMS = runCount('PMEMTS_MODEL_IMAGED', 50);
+const PROGRAMS = runCount('PMEMTS_MODEL_IMAGED', 40);
 /** Generous: the run stops (failing) after this much per program. */
 const MS_PER_RUN = 4000;
 const IMAGES_PER_PROGRAM = runCount('PMEMTS_MODEL_IMAGES', 8);
