@@ -8,13 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 /** A kill count: the env variable when set, else the default (times ten under PMEMTS_TORTURE). */
-export function killCount(envName: string, byDefault: number): number {
-  const set = process.env[envName];
-  if (set === undefined || set === '') return byDefault * (process.env.PMEMTS_TORTURE ? 10 : 1);
-  const n = Number(set);
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${envName} must be a positive integer, got ${set}`);
-  return n;
-}
+export { runCount as killCount } from '../model/check';
 
 export interface KillLoop {
   /** The child script and its fixed arguments. */
