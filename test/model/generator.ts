@@ -132,9 +132,13 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
   );
   // Programs start by creating objects and filling the focus map of the first, so the operations after
   // meet live objects and a populated tree, and end by deleting from that map, merging its nodes.
+  // Shrinking may drop the focus steps (generated nearly always, but optional).
+  const focusSteps = fc.option(mapBursts(focus.at, focus.map), { nil: undefined, freq: 50 });
   return fc
-    .tuple(fc.array(create, { minLength: 0, maxLength: 2 }), mapBursts(focus.at, focus.map), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps }))
-    .map(([creates, [fill, empty], rest]) => [{ op: 'create', at: focus.at }, ...creates, fill, ...rest, empty]);
+    .tuple(focusSteps, fc.array(create, { minLength: 0, maxLength: 2 }), fc.array(top as fc.Arbitrary<Op>, { maxLength: shape.maxOps }))
+    .map(([bursts, creates, rest]): Op[] =>
+      bursts === undefined ? [...creates, ...rest] : [{ op: 'create', at: focus.at }, ...creates, bursts[0], ...rest, bursts[1]],
+    );
 }
 
 export function programs(shape: ProgramShape): fc.Arbitrary<Program> {
