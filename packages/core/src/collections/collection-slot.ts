@@ -51,10 +51,8 @@ export class CollectionSlot {
     session.tx.snapshotRange(address, 16, `store to ${this.what}`);
     session.dv.setBigUint64(address, header === 0 ? 0n : session.uuidLo, true);
     writeOffset(session.dv, address + 8, header);
-    const entry = this.state.cache;
-    if (entry !== null) {
-      entry.bytes.set(session.pmemBytes().subarray(address, address + 16), this.at);
-      session.tx.noteThroughSlot(entry, this.at, 16);
-    }
+    // A write-back owner's DRAM copy mirrors the slot (and is resynced if the transaction aborts).
+    this.state.cache?.bytes.set(session.pmemBytes().subarray(address, address + 16), this.at);
+    session.tx.noteThroughSlot(this.state, this.at, 16);
   }
 }

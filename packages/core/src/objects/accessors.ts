@@ -129,10 +129,9 @@ function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, wha
       tx.snapshotRange(offset + at, size, what);
       codec.write(session.dv, offset + at, value);
       session.stats.bytesPersisted += size;
-      const entry = writeBack ? state.cache : null;
-      if (entry !== null) {
-        entry.bytes.set(session.pmemBytes().subarray(offset + at, offset + at + size), at);
-        tx.noteThroughSlot(entry, at, size);
+      if (writeBack) {
+        state.cache?.bytes.set(session.pmemBytes().subarray(offset + at, offset + at + size), at);
+        tx.noteThroughSlot(state, at, size);
       }
     });
   };

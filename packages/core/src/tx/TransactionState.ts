@@ -27,8 +27,8 @@ export class TransactionState {
   private readonly allocated: ViewState[] = [];
   private readonly freed: { state: ViewState; offset: number }[] = [];
   private readonly dirty: CacheEntry[] = [];
-  /** DRAM copies whose heap slot was stored through to the pool in this transaction: resynced on abort. */
-  private readonly throughSlots: { entry: CacheEntry; at: number; length: number }[] = [];
+  /** Write-back objects whose heap slot was stored through to the pool in this transaction: their DRAM copy is resynced on abort. */
+  private readonly throughSlots: { state: ViewState; at: number; length: number }[] = [];
   private scratchRanges = new Float64Array(48);
   private scratchBytes = new Uint8Array(4096);
 
@@ -116,9 +116,12 @@ export class TransactionState {
     this.session.stats.snapshotBytes += size;
   }
 
-  /** Records that `entry`'s bytes [at, at + length) mirror a transactional store to the pool. */
-  noteThroughSlot(entry: CacheEntry, at: number, length: number): void {
-    this.throughSlots.push({ entry, at, length });
+  /**
+   * Records that bytes [at, at + length) of a write-back object were stored through to the pool: on
+   * abort, whatever DRAM copy the object has then (one may be loaded after the store) is resynced.
+   */
+  noteThroughSlot(state: ViewState, at: number, length: number): void {
+    this.throughSlots.push({ state, at, length });
   }
 
   /** Allocates an object of the transaction; its bytes need no snapshot. */
@@ -230,9 +233,9 @@ export class TransactionState {
       }
       // The pool's copy of these slots was rolled back: bring the DRAM copies of the objects that
       // live on (frees restored above) back in line with it.
-      for (const { entry, at, length } of session.native.closed ? [] : this.throughSlots) {
-        const owner = entry.owner;
-        if (owner.offset !== DEAD && owner.cache === entry) entry.bytes.set(session.pmemBytes().subarray(owner.offset + at, owner.offset + at + length), at);
+      for (const { state, at, length } of session.native.closed ? [] : this.throughSlots) {
+        const entry = state.cache;
+        if (state.offset !== DEAD && entry !== null) entry.bytes.set(session.pmemBytes().subarray(state.offset + at, state.offset + at + length), at);
       }
       for (const entry of this.dirty) session.cache?.drop(entry);
     }
