@@ -40,7 +40,12 @@ test('types, ls and export show collections; import restores them exactly', () =
   const file = shelfPool();
   const types = cli('types', file, '--json');
   expect(types.status).toBe(0);
-  const shelf = cli('ls', file, '--type', 'Shelf', '--json').json()[0];
+  // ls: one row per object, collections counted.
+  const row = cli('ls', file, '--type', 'Shelf', '--json').json()[0];
+  expect([row.titles, row.weights, row.tags, row.counts]).toEqual([{ size: 2 }, { size: 2 }, { length: 3 }, { length: 2 }]);
+  // export: every entry, in the encoding import reads back.
+  const exported = cli('export', file, '--type', 'Shelf').json();
+  const shelf = exported.objects[0].data;
   expect(shelf.titles).toEqual([['1', 'first'], ['18446744073709551615', 'last']]);
   expect(shelf.weights).toEqual([['00', '-0'], ['0102', 'NaN']]);
   expect(shelf.tags).toEqual([expect.stringMatching(/^Tag@\d+$/), null, expect.stringMatching(/^Tag@\d+$/)]);
@@ -83,4 +88,33 @@ test('import refuses malformed collections with the entry and field named, nothi
     expectOneLineFailure(cli('import', target, json), 4, message);
   }
   expect(cli('ls', target, '--json').json()).toEqual([]);
+});
+
+test('show pages a map and a vector: --entries per page, --field/--after from the previous page\'s next', () => {
+  const file = tmp.file('paged');
+  const pool = Pool.create(file, { types: TYPES });
+  const shelf = pool.root(ShelfModel);
+  runTransaction(pool, () => {
+    for (let i = 1n; i <= 25n; i++) shelf.titles.set(i * 10n, `t${i}`);
+    for (let i = 0n; i < 7n; i++) shelf.counts.push(i);
+  });
+  pool.close();
+  const first = cli('show', file, 'root', '--entries', '10', '--json').json();
+  expect(first.titles.size).toBe(25);
+  expect(first.titles.entries.map(([k]: [string]) => k)).toEqual(['10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
+  expect(first.titles.next).toBe('100');
+  expect(first.counts).toEqual({ length: 7, from: 0, elements: ['0', '1', '2', '3', '4', '5', '6'], next: null });
+  const keys: string[] = [];
+  for (let after: string | null = null, pages = 0; pages < 10; pages++) {
+    const page = cli('show', file, 'root', '--entries', '10', ...(after === null ? [] : ['--field', 'titles', '--after', after]), '--json').json().titles;
+    keys.push(...page.entries.map(([k]: [string]) => k));
+    after = page.next;
+    if (after === null) break;
+  }
+  expect(keys).toEqual(Array.from({ length: 25 }, (_, i) => String((i + 1) * 10)));
+  const tail = cli('show', file, 'root', '--entries', '3', '--field', 'counts', '--after', '4', '--json').json().counts;
+  expect(tail).toEqual({ length: 7, from: 5, elements: ['5', '6'], next: null });
+  expectOneLineFailure(cli('show', file, 'root', '--after', '10'), 2, /--after needs --field/);
+  expectOneLineFailure(cli('show', file, 'root', '--field', 'titles', '--after', 'ten'), 2, /--after: expected an integer/);
+  expectOneLineFailure(cli('show', file, 'root', '--entries', '-1'), 2, /--entries/);
 });

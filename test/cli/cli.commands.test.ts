@@ -38,9 +38,9 @@ test('info, types, ls, show and stats, in human and JSON form', () => {
 
   const root = cli('show', good, 'root', '--depth', '2', '--json').json();
   expect(root.object).toMatch(/^Bank@/);
-  expect(root.byId.map(([id]: [string]) => id)).toEqual(['0', '1', '2', '3']);
-  expect(root.byId[0][1]).toMatch(/^Account@\d+$/);
-  const account = cli('show', good, root.byId[0][1], '--json').json();
+  expect(root.byId.entries.map(([id]: [string]) => id)).toEqual(['0', '1', '2', '3']);
+  expect(root.byId.entries[0][1]).toMatch(/^Account@\d+$/);
+  const account = cli('show', good, root.byId.entries[0][1], '--json').json();
   expect(account.owner).toBe('account-0');
 
   const stats = cli('stats', good, '--json').json();

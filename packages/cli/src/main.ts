@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { ExitStatus, reportFailure } from './errors';
 import { cellText, table, toJson } from './format';
 import { withPool } from './open';
-import { MAX_SHOW_DEPTH } from './options';
+import { DEFAULT_SHOW_ENTRIES, MAX_SHOW_DEPTH, MAX_SHOW_ENTRIES } from './options';
 import { info } from './commands/info';
 import { types } from './commands/types';
 import { ls } from './commands/ls';
@@ -64,8 +64,16 @@ withCommon(program.command('ls <pool>').description('objects as rows of their fi
     }),
 );
 
-withCommon(program.command('show <pool> <object>').description('one object (Class@offset or root), refs followed').option('--depth <n>', `levels of refs to follow, 0 to ${MAX_SHOW_DEPTH}`, '1')).action(
-  (file: string, target: string, o: Common & { depth?: string }) =>
+withCommon(
+  program
+    .command('show <pool> <object>')
+    .description('one object (Class@offset or root), refs followed; maps and vectors a page at a time')
+    .option('--depth <n>', `levels of refs to follow, 0 to ${MAX_SHOW_DEPTH}`, '1')
+    .option('--entries <n>', `entries of each map or vector, 0 to ${MAX_SHOW_ENTRIES}`, String(DEFAULT_SHOW_ENTRIES))
+    .option('--field <name>', 'the map or vector that --after pages')
+    .option('--after <key>', "start after this key (a map) or index (a vector): the page's `next`"),
+).action(
+  (file: string, target: string, o: Common & { depth?: string; entries?: string; field?: string; after?: string }) =>
     withPool(file, o.layout, (p) => {
       const data = show(p, target, o);
       print(data, o.json, () => toJson(data));

@@ -4,6 +4,9 @@ import { UsageError } from './errors';
 
 /** The deepest `show --depth`: deeper output is unreadable, and each level is a nested JSON object. */
 export const MAX_SHOW_DEPTH = 100;
+/** Entries of each map or vector `show` prints by default, and at most (`--entries`). */
+export const DEFAULT_SHOW_ENTRIES = 20;
+export const MAX_SHOW_ENTRIES = 10_000;
 
 /** A decimal integer option in [min, max]. */
 export function integerOption(name: string, text: string, min: number, max: number): number {

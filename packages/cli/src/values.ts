@@ -36,14 +36,26 @@ function encodeScalar(scalar: Scalar, value: unknown): unknown {
   return value;
 }
 
+/**
+ * How much of a map or vector to encode: all of it (export, which must round-trip), its size only
+ * (ls: a row per object must stay a row), or one page (show: `entries` of them, the field named by
+ * `field` starting after `after`, a key or an index; each page says where the next one starts).
+ */
+export type CollectionView =
+  | { readonly mode: 'all' }
+  | { readonly mode: 'size' }
+  | { readonly mode: 'page'; readonly entries: number; readonly field?: string; readonly after?: unknown };
+
+const ALL: CollectionView = { mode: 'all' };
+
 /** A field of `obj` as JSON data (reads the pool; a dangling ref or corrupt field throws its typed error). */
-function encodeField(pool: Pool, obj: object, f: FieldLayout): unknown {
+function encodeField(pool: Pool, obj: object, f: FieldLayout, view: CollectionView): unknown {
   const value = (obj as Record<string, unknown>)[f.name];
   switch (f.kind) {
     case 'ref':
       return value === null ? null : refName(pool, value as object);
     case 'struct':
-      return encodeObject(pool, value as object, f.struct!);
+      return encodeObject(pool, value as object, f.struct!, view);
     case 'bytes':
     case 'heapBytes':
       return Buffer.from(value as Uint8Array).toString('hex');
@@ -52,9 +64,9 @@ function encodeField(pool: Pool, obj: object, f: FieldLayout): unknown {
     case 'scalar':
       return encodeScalar(f.scalar!, value);
     case 'vector':
-      return [...(value as PVector)].map((v) => encodeElement(pool, f.value!, v));
+      return encodeVector(pool, f, value as PVector, view);
     case 'map':
-      return [...(value as PMap)].map(([k, v]) => [encodeElement(pool, f.key!, k), encodeElement(pool, f.value!, v)]);
+      return encodeMap(pool, f, value as PMap, view);
     default:
       return value;
   }
@@ -73,10 +85,48 @@ function encodeElement(pool: Pool, element: Element, value: unknown): unknown {
   }
 }
 
-export function encodeObject(pool: Pool, obj: object, layout: TypeLayout): Record<string, unknown> {
+export function encodeObject(pool: Pool, obj: object, layout: TypeLayout, view: CollectionView = ALL): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of layout.fields) out[f.name] = encodeField(pool, obj, f);
+  for (const f of layout.fields) out[f.name] = encodeField(pool, obj, f, view);
   return out;
+}
+
+function encodeMap(pool: Pool, f: FieldLayout, map: PMap, view: CollectionView): unknown {
+  const pair = ([k, v]: [unknown, unknown]) => [encodeElement(pool, f.key!, k), encodeElement(pool, f.value!, v)];
+  if (view.mode === 'all') return [...map].map(pair);
+  if (view.mode === 'size') return { size: map.size };
+  const paged = view.field === f.name && view.after !== undefined;
+  const page = [...map.range({ ...(paged ? { gt: view.after } : {}), limit: view.entries + 1 })];
+  const more = page.length > view.entries;
+  if (more) page.length = view.entries;
+  const next = more ? encodeElement(pool, f.key!, page[page.length - 1][0]) : null;
+  return { size: map.size, entries: page.map(pair), next };
+}
+
+function encodeVector(pool: Pool, f: FieldLayout, vector: PVector, view: CollectionView): unknown {
+  if (view.mode === 'all') return [...vector].map((v) => encodeElement(pool, f.value!, v));
+  if (view.mode === 'size') return { length: vector.length };
+  const from = view.field === f.name && view.after !== undefined ? (view.after as number) + 1 : 0;
+  const to = Math.min(vector.length, from + view.entries);
+  const elements: unknown[] = [];
+  for (let i = from; i < to; i++) elements.push(encodeElement(pool, f.value!, vector.get(i)));
+  return { length: vector.length, from, elements, next: to < vector.length ? to - 1 : null };
+}
+
+/**
+ * A key typed on the command line, for `show --after`: JSON when it parses (`41`, `"41"`, `-0.5`),
+ * else the text itself (a string key); a u64/i64 key may be given as a plain integer.
+ */
+export function decodeKeyArgument(f: FieldLayout, text: string, type: string): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = text;
+  }
+  const key = f.key!;
+  if (key.kind === 'scalar' && (key.scalar === 'u64' || key.scalar === 'i64') && typeof v === 'number' && Number.isInteger(v)) v = String(v);
+  return (decodeElement(f, key, v, `${f.name} --after`, type) as { value: unknown }).value;
 }
 
 /** A decoded object: field values ready to assign, refs still as their export names. */

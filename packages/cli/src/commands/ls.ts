@@ -8,7 +8,8 @@ export function ls({ pool }: Inspected, options: { type?: string; limit?: string
   for (const layout of selectLayouts(pool, options.type)) {
     for (const obj of pool.objects(layout.ctor as never)) {
       if (rows.length >= limit) return rows;
-      rows.push({ object: `${layout.name}@${pool.locate(obj as object).offset}`, ...encodeObject(pool, obj as object, layout) });
+      // Maps and vectors show their size: a row per object stays a row (show pages their entries).
+      rows.push({ object: `${layout.name}@${pool.locate(obj as object).offset}`, ...encodeObject(pool, obj as object, layout, { mode: 'size' }) });
     }
   }
   return rows;
