@@ -34,12 +34,13 @@ class Holder {
 }
 
 describe('defect 1: the write-back "fresh" mark ends with the transaction that allocated the object', () => {
-  test('the next transaction snapshots the object it stores to', () => {
+  test('the next transaction logs the stores to the object (undo snapshot or redo words)', () => {
     const pool = Pool.create(tmp.file('fresh'), { types: [Wallet], memory: writeBack });
     const w = runTransaction(pool, () => pool.create(Wallet));
-    const before = pool.stats().snapshots;
+    const logged = () => pool.stats().snapshots + pool.stats().redoWords;
+    const before = logged();
     runTransaction(pool, () => { w.balance = 1n; w.version = 1; });
-    expect(pool.stats().snapshots).toBeGreaterThan(before);
+    expect(logged()).toBeGreaterThan(before);
     expect(w.balance).toBe(1n);
     pool.close();
   });

@@ -83,6 +83,7 @@ Napi::Object Limits(Napi::Env env) {
   limits.Set("maxAllocSize", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MAX_ALLOC_SIZE)));
   limits.Set("minPoolSize", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MIN_POOL)));
   limits.Set("maxLayoutLength", Napi::Number::New(env, static_cast<double>(PMEMOBJ_MAX_LAYOUT)));
+  limits.Set("maxPublishWords", Napi::Number::New(env, static_cast<double>(kMaxPublishWords)));
   return limits;
 }
 
@@ -97,14 +98,14 @@ Napi::Value JS_setFailpoint(const Napi::CallbackInfo& info) {
   std::string kind;
   uint64_t nth;
   if (!ReadString(info, 0, "kind", kind) || !ReadUint(info, 1, "nth", nth)) return env.Undefined();
-  static const char* const kinds[] = {"begin", "addRange", "alloc", "free", "copy"};
+  static const char* const kinds[] = {"begin", "addRange", "alloc", "free", "copy", "publish"};
   for (int i = 0; i < static_cast<int>(Failpoint::Count); i++) {
     if (kind == kinds[i]) {
       ArmFailpoint(static_cast<Failpoint>(i), nth, info[2].ToBoolean().Value());
       return env.Undefined();
     }
   }
-  return ThrowTypeError(env, "kind must be one of begin, addRange, alloc, free, copy");
+  return ThrowTypeError(env, "kind must be one of begin, addRange, alloc, free, copy, publish");
 }
 #endif
 

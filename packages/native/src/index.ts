@@ -97,8 +97,15 @@ export interface NativePool {
   txBegin(): void;
   /** pmemobj_tx_xadd_range: snapshot [offset, offset+length) into the undo log (XAddFlags). */
   txAddRange(offset: number, length: number, flags?: number): void;
+  /**
+   * txBegin + txAddRange in one call: the first snapshot of a transaction opens it. When the snapshot
+   * fails the transaction it began is aborted and ended before the error is thrown: nothing stays open.
+   */
+  txBeginAddRange(offset: number, length: number, flags?: number): void;
   /** pmemobj_tx_xalloc: new object of `size` bytes and type number; returns its offset. */
   txAlloc(size: number, typeNum: number, flags?: number): number;
+  /** txBegin + txAlloc in one call; when the allocation fails the transaction it began is aborted and ended. */
+  txBeginAlloc(size: number, typeNum: number, flags?: number): number;
   /** pmemobj_tx_realloc: returns the (possibly moved) offset. */
   txRealloc(offset: number, size: number, typeNum: number): number;
   /** pmemobj_tx_free: frees at commit; undone by abort. */
@@ -111,6 +118,13 @@ export interface NativePool {
   txWriteBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
   /** pmemobj_tx_commit. */
   txCommit(): void;
+  /** txCommit + txEnd in one call: returns the transaction's errnum (0 when committed). */
+  txCommitEnd(): number;
+  /**
+   * txWriteBatch + txCommit + txEnd in one call, inside the open transaction. On any failure (bad
+   * arguments included) the transaction is aborted and ended, then the error is thrown.
+   */
+  txCommitBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
   /** pmemobj_tx_abort(errnum). */
   txAbort(errnum?: number): void;
   /** pmemobj_tx_end: returns the transaction's errnum (0 when committed). */
@@ -119,6 +133,14 @@ export interface NativePool {
   txStage(): TxStage;
   /** begin + txWriteBatch + commit + end in one native call; aborts and throws on any failure. */
   runBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
+  /**
+   * Commits the ranges through libpmemobj's action API instead of a transaction: each 8-byte word of
+   * each (dst, length, srcOffset) triple becomes a pmemobj_set_value action, and one pmemobj_publish
+   * applies them through the redo log, all or none, also across a power failure. Offsets and lengths
+   * must be multiples of 8, at most MAX_PUBLISH_WORDS words, and no transaction may be open on the
+   * thread (TX_OPEN). On failure nothing is written.
+   */
+  publishWords(ranges: Float64Array, source: Uint8Array, count?: number): void;
 
   /** pmemobj_persist: flush + drain [offset, offset+length). */
   persist(offset: number, length: number): void;
@@ -185,7 +207,7 @@ interface Addon {
   create(path: string, layout: string, size: number, mode: number): NativePool;
   open(path: string, layout: string): NativePool;
   version(): { major: number; minor: number; text: string };
-  limits: { maxAllocSize: number; minPoolSize: number; maxLayoutLength: number };
+  limits: { maxAllocSize: number; minPoolSize: number; maxLayoutLength: number; maxPublishWords: number };
   /** Only in the test build. */
   setFailpoint?(kind?: FailpointKind, nth?: number, sticky?: boolean): void;
 }
@@ -206,9 +228,11 @@ export const MIN_POOL_SIZE: number = addon.limits.minPoolSize;
 export const MAX_LAYOUT_LENGTH: number = addon.limits.maxLayoutLength;
 /** Largest single allocation (PMEMOBJ_MAX_ALLOC_SIZE, 0x3FFDFFFC0: just under 16 GiB), from libpmemobj's header. */
 export const MAX_ALLOC_SIZE: number = addon.limits.maxAllocSize;
+/** The most 8-byte words one publishWords call commits. */
+export const MAX_PUBLISH_WORDS: number = addon.limits.maxPublishWords;
 
 /** Operations a failpoint can make fail ('copy' is the snapshot-and-copy of txWriteBatch/runBatch). */
-export type FailpointKind = 'begin' | 'addRange' | 'alloc' | 'free' | 'copy';
+export type FailpointKind = 'begin' | 'addRange' | 'alloc' | 'free' | 'copy' | 'publish';
 
 /**
  * Test-only: make the `nth` call (from now, 1-based) of `kind` fail the way libpmemobj reports a

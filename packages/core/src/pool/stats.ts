@@ -5,6 +5,10 @@ export interface PoolStats {
   /** Undo-log snapshots taken (pmemobj_tx_add_range calls, batched ones included). */
   snapshots: number;
   snapshotBytes: number;
+  /** Write-back commits made through libpmemobj's redo log (the action API) instead of the undo log. */
+  redoCommits: number;
+  /** 8-byte words those redo commits wrote. */
+  redoWords: number;
   /** Bytes made persistent by commits, flushes and persisting stores. */
   bytesPersisted: number;
   /** Persist/flush calls outside transactions (Flush level). */
@@ -24,6 +28,8 @@ export function emptyStats(): PoolStats {
     aborts: 0,
     snapshots: 0,
     snapshotBytes: 0,
+    redoCommits: 0,
+    redoWords: 0,
     bytesPersisted: 0,
     flushes: 0,
     drains: 0,

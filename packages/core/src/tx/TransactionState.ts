@@ -1,12 +1,14 @@
 /**
- * The running transaction of one pool session. libpmemobj's transaction is begun lazily, at the first
- * snapshot or allocation, so a write-back transaction crosses N-API once: at commit, through runBatch.
- * Nested runTransaction calls only change `depth` (libpmemobj flattens nesting the same way).
+ * The running transaction of one pool session. libpmemobj's transaction is begun lazily, by the first
+ * snapshot or allocation, in the same native call (txBeginAddRange, txBeginAlloc), and committed and
+ * ended in one (txCommitEnd); a write-back transaction that only stores crosses N-API once, at commit
+ * (WriteBackCommit). Nested runTransaction calls only change `depth` (libpmemobj flattens nesting the same way).
  */
 import { TransactionError, TxStage } from '@pmemts/native';
 import type { CacheEntry } from '../cache/CacheEntry';
 import { DEAD, type ViewState } from '../objects/view-state';
 import type { TxHost } from './tx-host';
+import { WriteBackCommit } from './WriteBackCommit';
 
 /** Objects at most this big are snapshotted whole on their first store: one undo range per object per transaction. */
 const WHOLE_OBJECT_SNAPSHOT_LIMIT = 4096;
@@ -29,10 +31,11 @@ export class TransactionState {
   private readonly dirty: CacheEntry[] = [];
   /** Write-back objects whose heap slot was stored through to the pool in this transaction: their DRAM copy is resynced on abort. */
   private readonly throughSlots: { state: ViewState; at: number; length: number }[] = [];
-  private scratchRanges = new Float64Array(48);
-  private scratchBytes = new Uint8Array(4096);
+  private readonly writeBack: WriteBackCommit;
 
-  constructor(private readonly session: TxHost) {}
+  constructor(private readonly session: TxHost) {
+    this.writeBack = new WriteBackCommit(session.native, session.stats);
+  }
 
   get active(): boolean {
     return this.depth > 0;
@@ -51,30 +54,42 @@ export class TransactionState {
     this.failure = null;
   }
 
+  private requireRunning(what: string): void {
+    if (this.depth === 0) throw new TransactionError(`${what} must run inside runTransaction()`, 'TX_REQUIRED');
+  }
+
   /** Opens libpmemobj's transaction if this one has not yet. */
-  ensureNative(what: string): void {
-    if (this.depth === 0) {
-      throw new TransactionError(`${what} must run inside runTransaction()`, 'TX_REQUIRED');
-    }
+  private ensureNative(what: string): void {
+    this.requireRunning(what);
     if (!this.nativeOpen) {
       this.session.native.txBegin();
       this.nativeOpen = true;
     }
   }
 
-  /** Undo-logs the bytes a store is about to change; whole small objects once per transaction. */
-  snapshot(state: ViewState, at: number, size: number, what: string): void {
-    this.ensureNative(what);
+  /** Undo-logs [offset, offset + size), opening libpmemobj's transaction in the same call when it is the first. */
+  private addRange(offset: number, size: number, what: string): void {
+    this.requireRunning(what);
     const stats = this.session.stats;
-    if (state.layout.size <= WHOLE_OBJECT_SNAPSHOT_LIMIT) {
-      this.session.native.txAddRange(state.offset, state.layout.size);
-      state.snapshotTx = this.id;
-      stats.snapshotBytes += state.layout.size;
+    if (this.nativeOpen) {
+      this.session.native.txAddRange(offset, size);
     } else {
-      this.session.native.txAddRange(state.offset + at, size);
-      stats.snapshotBytes += size;
+      // On failure the native side has ended what it began: nothing is open.
+      this.session.native.txBeginAddRange(offset, size);
+      this.nativeOpen = true;
     }
     stats.snapshots++;
+    stats.snapshotBytes += size;
+  }
+
+  /** Undo-logs the bytes a store is about to change; whole small objects once per transaction. */
+  snapshot(state: ViewState, at: number, size: number, what: string): void {
+    if (state.layout.size <= WHOLE_OBJECT_SNAPSHOT_LIMIT) {
+      this.addRange(state.offset, state.layout.size, what);
+      state.snapshotTx = this.id;
+    } else {
+      this.addRange(state.offset + at, size, what);
+    }
   }
 
   /**
@@ -110,10 +125,7 @@ export class TransactionState {
 
   /** Undo-logs exactly [offset, offset + size): for stores that must not roll back the rest of their object. */
   snapshotRange(offset: number, size: number, what: string): void {
-    this.ensureNative(what);
-    this.session.native.txAddRange(offset, size);
-    this.session.stats.snapshots++;
-    this.session.stats.snapshotBytes += size;
+    this.addRange(offset, size, what);
   }
 
   /**
@@ -126,8 +138,11 @@ export class TransactionState {
 
   /** Allocates an object of the transaction; its bytes need no snapshot. */
   allocate(size: number, typeNum: number, what: string): number {
-    this.ensureNative(what);
-    return this.session.native.txAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
+    this.requireRunning(what);
+    if (this.nativeOpen) return this.session.native.txAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
+    const offset = this.session.native.txBeginAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
+    this.nativeOpen = true;
+    return offset;
   }
 
   trackAllocated(state: ViewState): void {
@@ -149,19 +164,24 @@ export class TransactionState {
     if (!entry.dirty) this.dirty.push(entry);
   }
 
-  /** Copies dirty write-back ranges into the pool (one native call), then commits. Aborts on failure. */
+  /** Commits in one native call: the dirty write-back ranges with it, when there are any. Aborts on failure. */
   commit(): void {
     try {
-      this.writeBackDirty();
-      if (this.nativeOpen) {
-        const native = this.session.native;
-        native.txCommit();
-        this.nativeOpen = false;
-        const err = native.txEnd();
+      // The fused native calls end libpmemobj's transaction whether they succeed or throw.
+      const inTransaction = this.nativeOpen;
+      const pmem = this.session.pmemBytes();
+      this.nativeOpen = false;
+      if (this.dirty.length !== 0) {
+        this.writeBack.commit(this.dirty, inTransaction, pmem);
+      } else if (inTransaction) {
+        const err = this.session.native.txCommitEnd();
         if (err !== 0) throw new TransactionError(`commit failed with errno ${err}`, 'TX_FAILED', err);
         this.session.stats.drains++;
       }
     } catch (error) {
+      // A throw before the fused call reached libpmemobj leaves its transaction open: abort it too.
+      const native = this.session.native;
+      if (!native.closed && native.txStage() !== TxStage.None) this.nativeOpen = true;
       this.abort();
       throw error;
     }
@@ -180,40 +200,6 @@ export class TransactionState {
     }
     this.session.stats.aborts++;
     this.finish(false);
-  }
-
-  private writeBackDirty(): void {
-    if (this.dirty.length === 0) return;
-    const pmem = this.session.pmemBytes();
-    let count = 0;
-    let bytes = 0;
-    for (const entry of this.dirty) {
-      if (!entry.dirty || entry.owner.offset === DEAD) continue;
-      const length = entry.dirtyHi - entry.dirtyLo;
-      if (entry.fresh) {
-        // Allocated in this transaction: libpmemobj flushes it at commit and needs no undo copy.
-        pmem.set(entry.bytes.subarray(entry.dirtyLo, entry.dirtyHi), entry.owner.offset + entry.dirtyLo);
-      } else {
-        if (3 * count + 3 > this.scratchRanges.length) this.scratchRanges = grow(this.scratchRanges, 3 * count + 3);
-        if (bytes + length > this.scratchBytes.length) this.scratchBytes = grow(this.scratchBytes, bytes + length);
-        this.scratchRanges[3 * count] = entry.owner.offset + entry.dirtyLo;
-        this.scratchRanges[3 * count + 1] = length;
-        this.scratchRanges[3 * count + 2] = bytes;
-        this.scratchBytes.set(entry.bytes.subarray(entry.dirtyLo, entry.dirtyHi), bytes);
-        count++;
-        bytes += length;
-      }
-      this.session.stats.bytesPersisted += length;
-    }
-    if (count === 0) return;
-    if (this.nativeOpen) {
-      this.session.native.txWriteBatch(this.scratchRanges, this.scratchBytes, 0, count);
-    } else {
-      this.session.native.runBatch(this.scratchRanges, this.scratchBytes, 0, count);
-      this.session.stats.drains++;
-    }
-    this.session.stats.snapshots += count;
-    this.session.stats.snapshotBytes += bytes;
   }
 
   private finish(committed: boolean): void {
@@ -249,10 +235,4 @@ export class TransactionState {
     runningSession = null;
     session.cache?.evictToBudget();
   }
-}
-
-function grow<T extends Float64Array | Uint8Array>(array: T, needed: number): T {
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
-  next.set(array);
-  return next;
 }

@@ -14,13 +14,6 @@
 namespace pmemts {
 namespace {
 
-// The one transaction a thread can have belongs to one pool; calls through another pool are refused
-// (libpmemobj would FATAL on some of them).
-thread_local Pool* txOwner = nullptr;
-
-constexpr uint64_t kMaxAllocSize = PMEMOBJ_MAX_ALLOC_SIZE;
-constexpr uint64_t kXAddFlags = POBJ_XADD_NO_FLUSH | POBJ_XADD_NO_SNAPSHOT | POBJ_XADD_ASSUME_INITIALIZED;
-constexpr uint64_t kXAllocFlags = POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_FLUSH;
 constexpr uint64_t kMemFlags = PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_TEMPORAL |
                                PMEM_F_MEM_WC | PMEM_F_MEM_WB | PMEM_F_MEM_NOFLUSH;
 
@@ -51,10 +44,9 @@ const CtlEntry* FindCtl(const std::string& name) {
   return nullptr;
 }
 
-ErrorKind TxErrorKind(int err) { return err == ENOMEM ? ErrorKind::OutOfSpace : ErrorKind::Transaction; }
-const char* TxErrorCode(int err) { return err == ENOMEM ? "OUT_OF_SPACE" : "TX_FAILED"; }
-
 }  // namespace
+
+thread_local Pool* Pool::txOwner = nullptr;
 
 Napi::Function Pool::Define(Napi::Env env) {
   Napi::Function ctor = DefineClass(
@@ -65,15 +57,20 @@ Napi::Function Pool::Define(Napi::Env env) {
           InstanceMethod<&Pool::JS_rootSize>("rootSize"),
           InstanceMethod<&Pool::JS_txBegin>("txBegin"),
           InstanceMethod<&Pool::JS_txAddRange>("txAddRange"),
+          InstanceMethod<&Pool::JS_txBeginAddRange>("txBeginAddRange"),
           InstanceMethod<&Pool::JS_txAlloc>("txAlloc"),
+          InstanceMethod<&Pool::JS_txBeginAlloc>("txBeginAlloc"),
           InstanceMethod<&Pool::JS_txRealloc>("txRealloc"),
           InstanceMethod<&Pool::JS_txFree>("txFree"),
           InstanceMethod<&Pool::JS_txWriteBatch>("txWriteBatch"),
           InstanceMethod<&Pool::JS_txCommit>("txCommit"),
+          InstanceMethod<&Pool::JS_txCommitEnd>("txCommitEnd"),
+          InstanceMethod<&Pool::JS_txCommitBatch>("txCommitBatch"),
           InstanceMethod<&Pool::JS_txAbort>("txAbort"),
           InstanceMethod<&Pool::JS_txEnd>("txEnd"),
           InstanceMethod<&Pool::JS_txStage>("txStage"),
           InstanceMethod<&Pool::JS_runBatch>("runBatch"),
+          InstanceMethod<&Pool::JS_publishWords>("publishWords"),
           InstanceMethod<&Pool::JS_persist>("persist"),
           InstanceMethod<&Pool::JS_flush>("flush"),
           InstanceMethod<&Pool::JS_drain>("drain"),
@@ -192,7 +189,15 @@ void Pool::RecordAlloc(uint64_t offset) { txLive_[offset] = true; }
 
 void Pool::RecordFree(uint64_t offset) { txLive_[offset] = false; }
 
-void Pool::SettleTransaction() { txLive_.clear(); }
+// clear() costs the map's bucket count, which a transaction that allocated thousands of objects left
+// large: drop such a table instead of wiping it at the end of every later transaction.
+void Pool::SettleTransaction() {
+  if (txLive_.bucket_count() > 64) {
+    std::unordered_map<uint64_t, bool>().swap(txLive_);
+  } else if (!txLive_.empty()) {
+    txLive_.clear();
+  }
+}
 
 void Pool::AbandonTransaction() {
   if (txOwner != this) return;
@@ -250,286 +255,6 @@ Napi::Value Pool::JS_root(const Napi::CallbackInfo& info) {
 Napi::Value Pool::JS_rootSize(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), static_cast<double>(pmemobj_root_size(pop_)));
-}
-
-// --- transactions -------------------------------------------------------------------------------
-
-Napi::Value Pool::JS_txBegin(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!RequireOpen(env)) return env.Undefined();
-  if (txOwner != nullptr && txOwner != this) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_OTHER_POOL",
-                      "a transaction of another pool is open on this thread; libpmemobj cannot nest across pools");
-  }
-  if (txOwner == this && pmemobj_tx_stage() != TX_STAGE_WORK) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", "txBegin: the open transaction was already committed or aborted; end it first");
-  }
-  if (FailpointHit(Failpoint::Begin)) {
-    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_begin: failpoint", ENOMEM);
-  }
-  // No jmp_buf: libpmemobj never longjmps across V8 frames; failures come back as return codes.
-  if (pmemobj_tx_begin(pop_, nullptr, TX_PARAM_NONE) != 0) {
-    int err = errno;
-    // A failed begin leaves the transaction in ONABORT; it still has to be ended.
-    pmemobj_tx_end();
-    if (txDepth_ == 0) txOwner = nullptr;
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_begin", err);
-  }
-  pmemobj_tx_set_failure_behavior(POBJ_TX_FAILURE_RETURN);
-  txOwner = this;
-  txDepth_++;
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_txAddRange(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint64_t offset, length, flags;
-  if (!RequireOpen(env) || !ReadRange(info, 0, offset, length) || !ReadOptionalUint(info, 2, "flags", 0, flags)) {
-    return env.Undefined();
-  }
-  if ((flags & ~kXAddFlags) != 0) return ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
-  if (length == 0) return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAddRange: length must be positive");
-  if (!RequireTxWork(env, "txAddRange")) return env.Undefined();
-  if (FailpointHit(Failpoint::AddRange)) {
-    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xadd_range: failpoint", ENOMEM);
-  }
-  int added = pmemobj_tx_xadd_range_direct(Base() + offset, length, flags);
-  heapIndex_.Forget();  // a longer undo log is allocated from the heap
-  if (added != 0) {
-    int err = errno;
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
-  }
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_txAlloc(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint64_t size, typeNum, flags;
-  if (!RequireOpen(env) || !ReadUint(info, 0, "size", size) || !ReadUint(info, 1, "typeNum", typeNum) ||
-      !ReadOptionalUint(info, 2, "flags", 0, flags)) {
-    return env.Undefined();
-  }
-  if ((flags & ~kXAllocFlags) != 0) return ThrowTypeError(env, "flags: unknown POBJ_XALLOC flag");
-  if (size == 0 || size > kMaxAllocSize) {
-    return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txAlloc: size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
-  }
-  if (!RequireTxWork(env, "txAlloc")) return env.Undefined();
-  if (FailpointHit(Failpoint::Alloc)) {
-    return ThrowError(env, ErrorKind::OutOfSpace, "OUT_OF_SPACE", "pmemobj_tx_xalloc: failpoint", ENOMEM);
-  }
-  PMEMoid oid = pmemobj_tx_xalloc(size, typeNum, flags);
-  heapIndex_.Forget();  // a reservation may have made a new run or split a free span
-  if (OID_IS_NULL(oid)) {
-    int err = errno;
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xalloc", err);
-  }
-  RecordAlloc(oid.off);
-  return Napi::Number::New(env, static_cast<double>(oid.off));
-}
-
-Napi::Value Pool::JS_txRealloc(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint64_t offset, size, typeNum;
-  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset) || !ReadUint(info, 1, "size", size) ||
-      !ReadUint(info, 2, "typeNum", typeNum)) {
-    return env.Undefined();
-  }
-  if (size == 0 || size > kMaxAllocSize) {
-    return ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS", "txRealloc: size must be between 1 and PMEMOBJ_MAX_ALLOC_SIZE");
-  }
-  if (!RequireTxWork(env, "txRealloc") || !RequireLiveObject(env, offset, "txRealloc")) return env.Undefined();
-  if (offset == pmemobj_root(pop_, 0).off) {
-    return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txRealloc: the root object is resized with root(size)");
-  }
-  PMEMoid oid = pmemobj_tx_realloc(Oid(offset), size, typeNum);
-  heapIndex_.Forget();
-  if (OID_IS_NULL(oid)) {
-    int err = errno;
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_realloc", err);
-  }
-  if (oid.off != offset) {
-    RecordFree(offset);
-    RecordAlloc(oid.off);
-  }
-  return Napi::Number::New(env, static_cast<double>(oid.off));
-}
-
-Napi::Value Pool::JS_txFree(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint64_t offset;
-  if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
-  if (!RequireTxWork(env, "txFree") || !RequireLiveObject(env, offset, "txFree")) return env.Undefined();
-  if (offset == pmemobj_root(pop_, 0).off) {
-    return ThrowError(env, ErrorKind::InvalidObject, "INVALID_OBJECT", "txFree: the root object cannot be freed");
-  }
-  if (FailpointHit(Failpoint::Free)) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_FAILED", "pmemobj_tx_free: failpoint", ENOMEM);
-  }
-  int freed = pmemobj_tx_free(Oid(offset));
-  heapIndex_.Forget();
-  if (freed != 0) {
-    int err = errno;
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_free", err);
-  }
-  RecordFree(offset);
-  return env.Undefined();
-}
-
-bool Pool::ValidateBatch(Napi::Env env, const double* ranges, size_t count, size_t sourceLength) {
-  for (size_t i = 0; i < count; i++) {
-    double dst = ranges[3 * i], len = ranges[3 * i + 1], src = ranges[3 * i + 2];
-    bool integral = dst >= 0 && len > 0 && src >= 0 && dst == static_cast<double>(static_cast<uint64_t>(dst)) &&
-                    len == static_cast<double>(static_cast<uint64_t>(len)) &&
-                    src == static_cast<double>(static_cast<uint64_t>(src));
-    if (!integral) {
-      ThrowTypeError(env, "ranges[" + std::to_string(i) + "]: offsets must be non-negative integers and length positive");
-      return false;
-    }
-    uint64_t s = static_cast<uint64_t>(src), l = static_cast<uint64_t>(len);
-    if (s > sourceLength || l > sourceLength - s) {
-      ThrowError(env, ErrorKind::OutOfBounds, "OUT_OF_BOUNDS",
-                 "ranges[" + std::to_string(i) + "]: source range is outside the source buffer");
-      return false;
-    }
-    if (!RequireRange(env, static_cast<uint64_t>(dst), l)) return false;
-  }
-  return true;
-}
-
-int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags) {
-  // Snapshot every range first, then copy: a failed snapshot leaves the pool untouched.
-  if (FailpointHit(Failpoint::Copy)) return ENOMEM;
-  for (size_t i = 0; i < count; i++) {
-    uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
-    int added = pmemobj_tx_xadd_range_direct(Base() + dst, len, flags);
-    heapIndex_.Forget();  // a longer undo log is allocated from the heap
-    if (added != 0) return errno != 0 ? errno : EINVAL;
-  }
-  for (size_t i = 0; i < count; i++) {
-    uint64_t dst = static_cast<uint64_t>(ranges[3 * i]), len = static_cast<uint64_t>(ranges[3 * i + 1]);
-    std::memcpy(Base() + dst, source + static_cast<uint64_t>(ranges[3 * i + 2]), len);
-  }
-  return 0;
-}
-
-// Reads (ranges, source, flags, count) of txWriteBatch/runBatch; false after throwing.
-static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ranges, Napi::Uint8Array& source,
-                          uint64_t& flags, uint64_t& count) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    ThrowTypeError(env, "ranges must be a Float64Array of (offset, length, sourceOffset) triples");
-    return false;
-  }
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    ThrowTypeError(env, "source must be a Uint8Array");
-    return false;
-  }
-  ranges = info[0].As<Napi::Float64Array>();
-  source = info[1].As<Napi::Uint8Array>();
-  if (!ReadOptionalUint(info, 2, "flags", 0, flags)) return false;
-  if ((flags & ~kXAddFlags) != 0) {
-    ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
-    return false;
-  }
-  // An explicit count lets callers reuse one large scratch array (a subarray per call costs more
-  // than the call itself).
-  uint64_t all = ranges.ElementLength() / 3;
-  if (!ReadOptionalUint(info, 3, "count", all, count)) return false;
-  if (info.Length() <= 3 && ranges.ElementLength() % 3 != 0) {
-    ThrowTypeError(env, "ranges length must be a multiple of 3");
-    return false;
-  }
-  if (count > all) {
-    ThrowTypeError(env, "count exceeds the triples in ranges");
-    return false;
-  }
-  return true;
-}
-
-Napi::Value Pool::JS_txWriteBatch(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t flags, count;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags, count)) return env.Undefined();
-  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
-  if (!RequireTxWork(env, "txWriteBatch")) return env.Undefined();
-  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
-  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t flags, count;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, flags, count)) return env.Undefined();
-  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
-  if (txOwner != nullptr) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "runBatch runs its own transaction; one is already open on this thread");
-  }
-  if (pmemobj_tx_begin(pop_, nullptr, TX_PARAM_NONE) != 0) {
-    int err = errno;
-    pmemobj_tx_end();
-    return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_begin", err);
-  }
-  pmemobj_tx_set_failure_behavior(POBJ_TX_FAILURE_RETURN);
-  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
-  if (err != 0) {
-    pmemobj_tx_abort(err);
-  } else {
-    pmemobj_tx_commit();
-  }
-  int end = pmemobj_tx_end();
-  heapIndex_.Forget();
-  if (err == 0) err = end;
-  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "runBatch aborted", err);
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_txCommit(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!RequireOpen(env) || !RequireTxWork(env, "txCommit")) return env.Undefined();
-  pmemobj_tx_commit();
-  heapIndex_.Forget();  // frees and undo-log trims reach the heap here
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_txAbort(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint64_t errnum;
-  if (!RequireOpen(env) || !ReadOptionalUint(info, 0, "errnum", ECANCELED, errnum)) return env.Undefined();
-  if (errnum == 0 || errnum > 4095) return ThrowTypeError(env, "errnum must be a positive errno value");
-  if (!RequireTxWork(env, "txAbort")) return env.Undefined();
-  pmemobj_tx_abort(static_cast<int>(errnum));
-  heapIndex_.Forget();
-  return env.Undefined();
-}
-
-Napi::Value Pool::JS_txEnd(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!RequireOpen(env)) return env.Undefined();
-  if (txOwner != this) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_ACTIVE", "txEnd: no transaction of this pool is open");
-  }
-  if (pmemobj_tx_stage() == TX_STAGE_WORK) {
-    return ThrowError(env, ErrorKind::Transaction, "TX_NOT_FINISHED", "txEnd: commit or abort the transaction first");
-  }
-  int err = pmemobj_tx_end();
-  heapIndex_.Forget();
-  txDepth_--;
-  if (txDepth_ == 0) {
-    SettleTransaction();
-    txOwner = nullptr;
-  }
-  return Napi::Number::New(env, err);
-}
-
-Napi::Value Pool::JS_txStage(const Napi::CallbackInfo& info) {
-  if (!RequireOpen(info.Env())) return info.Env().Undefined();
-  int stage = txOwner == this ? static_cast<int>(pmemobj_tx_stage()) : static_cast<int>(TX_STAGE_NONE);
-  return Napi::Number::New(info.Env(), stage);
 }
 
 // --- persistence outside transactions -------------------------------------------------------------

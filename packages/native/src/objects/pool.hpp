@@ -1,6 +1,7 @@
 // Pool: one open libpmemobj pool.
 // Wraps pmemobj_create/open/close/root/root_size, pmemobj_tx_{begin,xadd_range,xalloc,realloc,free,
-// commit,abort,end,stage}, pmemobj_{persist,flush,drain,memcpy,memset}, pmemobj_{first,next,type_num,
+// commit,abort,end,stage} (in pool-tx.cpp, with the fused and batch forms and the action API's
+// set_value + publish), pmemobj_{persist,flush,drain,memcpy,memset}, pmemobj_{first,next,type_num,
 // alloc_usable_size} and pmemobj_ctl_{get,set}. Thin: bounds and liveness checks only, no policy.
 #pragma once
 #include <libpmemobj.h>
@@ -13,6 +14,11 @@
 #include "objects/heap-format.hpp"
 
 namespace pmemts {
+
+constexpr uint64_t kMaxAllocSize = PMEMOBJ_MAX_ALLOC_SIZE;
+// Most 8-byte words one publishWords commits: each is a pobj_action on the stack and 16 bytes of
+// redo log; beyond the lane's own log libpmemobj would allocate more log from the heap per commit.
+constexpr size_t kMaxPublishWords = 64;
 
 class Pool : public Napi::ObjectWrap<Pool> {
  public:
@@ -30,15 +36,20 @@ class Pool : public Napi::ObjectWrap<Pool> {
   Napi::Value JS_rootSize(const Napi::CallbackInfo& info);
   Napi::Value JS_txBegin(const Napi::CallbackInfo& info);
   Napi::Value JS_txAddRange(const Napi::CallbackInfo& info);
+  Napi::Value JS_txBeginAddRange(const Napi::CallbackInfo& info);
   Napi::Value JS_txAlloc(const Napi::CallbackInfo& info);
+  Napi::Value JS_txBeginAlloc(const Napi::CallbackInfo& info);
   Napi::Value JS_txRealloc(const Napi::CallbackInfo& info);
   Napi::Value JS_txFree(const Napi::CallbackInfo& info);
   Napi::Value JS_txWriteBatch(const Napi::CallbackInfo& info);
   Napi::Value JS_txCommit(const Napi::CallbackInfo& info);
+  Napi::Value JS_txCommitEnd(const Napi::CallbackInfo& info);
+  Napi::Value JS_txCommitBatch(const Napi::CallbackInfo& info);
   Napi::Value JS_txAbort(const Napi::CallbackInfo& info);
   Napi::Value JS_txEnd(const Napi::CallbackInfo& info);
   Napi::Value JS_txStage(const Napi::CallbackInfo& info);
   Napi::Value JS_runBatch(const Napi::CallbackInfo& info);
+  Napi::Value JS_publishWords(const Napi::CallbackInfo& info);
   Napi::Value JS_persist(const Napi::CallbackInfo& info);
   Napi::Value JS_flush(const Napi::CallbackInfo& info);
   Napi::Value JS_drain(const Napi::CallbackInfo& info);
@@ -66,6 +77,18 @@ class Pool : public Napi::ObjectWrap<Pool> {
   bool RequireTxWork(Napi::Env env, const char* what);
   bool RequireLiveObject(Napi::Env env, uint64_t offset, const char* what);
 
+  // Transaction levels. BeginLevel throws and returns false on failure (nothing stays open);
+  // EndLevel ends the innermost level and returns its errnum; AbortLevel aborts it (if in work) and ends it.
+  bool BeginLevel(Napi::Env env, const char* what);
+  int EndLevel();
+  void AbortLevel(int err);
+  // The checks and libpmemobj calls of txAddRange/txAlloc, shared by their fused forms; they throw
+  // and return false (or 0) on failure.
+  bool ValidateAddRange(const Napi::CallbackInfo& info, uint64_t& offset, uint64_t& length, uint64_t& flags);
+  bool AddRange(Napi::Env env, uint64_t offset, uint64_t length, uint64_t flags);
+  bool ValidateAlloc(const Napi::CallbackInfo& info, uint64_t& size, uint64_t& typeNum, uint64_t& flags);
+  uint64_t Alloc(Napi::Env env, uint64_t size, uint64_t typeNum, uint64_t flags);
+
   // Reads (offset, length) arguments at `index` and checks them against the mapping.
   bool ReadRange(const Napi::CallbackInfo& info, size_t index, uint64_t& offset, uint64_t& length);
   // Validates every triple of a batch before any byte is snapshotted or written.
@@ -85,6 +108,10 @@ class Pool : public Napi::ObjectWrap<Pool> {
 
   char* Base() const { return reinterpret_cast<char*>(pop_); }
   PMEMoid Oid(uint64_t offset) const { return PMEMoid{uuidLo_, offset}; }
+
+  // The one transaction a thread can have belongs to one pool; calls through another pool are refused
+  // (libpmemobj would FATAL on some of them).
+  static thread_local Pool* txOwner;
 
   PMEMobjpool* pop_ = nullptr;
   std::string path_;

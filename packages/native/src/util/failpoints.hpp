@@ -7,7 +7,7 @@
 
 namespace pmemts {
 
-enum class Failpoint { Begin, AddRange, Alloc, Free, Copy, Count };
+enum class Failpoint { Begin, AddRange, Alloc, Free, Copy, Publish, Count };
 
 #ifdef PMEMTS_FAILPOINTS
 // Arms `point` to fail its `nth` call from now (1-based); `sticky` fails every later call too.
