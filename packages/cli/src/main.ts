@@ -3,6 +3,8 @@
  * pmemts: inspect and check pools. Every command takes --json; human output is aligned tables.
  * Every failure is one line on stderr with an exit status of errors.ts's ExitStatus.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { ExitStatus, reportFailure } from './errors';
 import { cellText, table, toJson } from './format';
@@ -15,6 +17,7 @@ import { show } from './commands/show';
 import { check, type CheckResult } from './commands/check';
 import { stats } from './commands/stats';
 import { exportObjects, importObjects } from './commands/export';
+import { withProgress, type Progress } from './progress';
 
 interface Common {
   json?: boolean;
@@ -25,25 +28,37 @@ function print(data: unknown, json: boolean | undefined, human: () => string): v
   process.stdout.write((json ? toJson(data) : human()) + '\n');
 }
 
+/** The CLI package's version, from its package.json (beside src/ and dist/), so a release cannot forget to bump it here. */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 const program = new Command()
   .name('pmemts')
   .description('Inspect and check pmemts pools')
+  .version(packageVersion(), '-V, --version', 'print the version of pmemts')
+  .option('-q, --quiet', 'no progress indicator (it is drawn only when stderr is a terminal)')
   .exitOverride()
   // Commander's own error text is dropped: its errors are thrown and printed by reportFailure, in one line.
   .configureOutput({ writeErr: () => undefined });
+
+/** Runs `fn` with the progress indicator `--quiet` allows, erased before the command prints. */
+function withCommandProgress<T>(fn: (progress: Progress) => T): T {
+  return withProgress({ quiet: program.opts<{ quiet?: boolean }>().quiet }, fn);
+}
 
 const withCommon = (c: Command) => c.option('--json', 'machine-readable output').option('--layout <name>', 'libpmemobj layout name (default: read from the pool header)');
 
 withCommon(program.command('info <pool>').description('file, size, heap use, layout, mapping, uuid, catalog summary')).action((file: string, o: Common) =>
   withPool(file, o.layout, (p) => {
-    const data = info(p);
+    const data = withCommandProgress((progress) => info(p, progress));
     print(data, o.json, () => table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
   }),
 );
 
 withCommon(program.command('types <pool>').description('classes in the catalog with counts and fields')).action((file: string, o: Common) =>
   withPool(file, o.layout, (p) => {
-    const data = types(p);
+    const data = withCommandProgress((progress) => types(p, progress));
     print(data, o.json, () =>
       data
         .map((t) => `${t.name}  #${t.typeNum}  v${t.version}  ${t.size} B  ${t.objects} objects (${t.bytes} B)\n` + table(['  field', 'type', 'offset', 'size'], t.fields.map((f) => [`  ${f.name}`, String(f.type), f.offset, f.size])))
@@ -55,7 +70,7 @@ withCommon(program.command('types <pool>').description('classes in the catalog w
 withCommon(program.command('ls <pool>').description('objects as rows of their fields').option('--type <Class>', 'only this class').option('--limit <n>', 'at most n rows (n ≥ 1)')).action(
   (file: string, o: Common & { type?: string; limit?: string }) =>
     withPool(file, o.layout, (p) => {
-      const rows = ls(p, o);
+      const rows = withCommandProgress((progress) => ls(p, o, progress));
       print(rows, o.json, () => {
         if (rows.length === 0) return '(no objects)';
         const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -81,9 +96,7 @@ withCommon(
 );
 
 withCommon(program.command('check <pool>').description('pmemobj_check plus the pmemts deep check; exit 1 when problems are found')).action((file: string, o: Common) => {
-  const tty = !o.json && process.stderr.isTTY;
-  const result: CheckResult = check(file, o.layout, (n) => tty && process.stderr.write(`\rscanned ${n} objects`));
-  if (tty) process.stderr.write('\r\x1b[K');
+  const result: CheckResult = withCommandProgress((progress) => check(file, o.layout, progress));
   print(result, o.json, () => {
     const head = `${result.consistent ? 'consistent' : `${result.problems.length} problem(s)`}: ${result.objects} allocations, ${result.reachable} reachable; pmemobj_check ${result.pmemobjCheck.consistent ? 'ok' : 'FAILED'}`;
     return result.problems.length === 0 ? head : `${head}\n${table(['kind', 'object', 'field', 'problem'], result.problems.map((q) => [q.kind, q.object, q.field ?? '', q.message]))}`;
@@ -93,7 +106,7 @@ withCommon(program.command('check <pool>').description('pmemobj_check plus the p
 
 withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) =>
   withPool(file, o.layout, (p) => {
-    const data = stats(p);
+    const data = withCommandProgress((progress) => stats(p, progress));
     print(data, o.json, () =>
       [
         `pool ${data.poolBytes} B, allocated ${data.allocatedBytes} B, internal fragmentation ${(data.internalFragmentation * 100).toFixed(1)}%`,
@@ -106,12 +119,13 @@ withCommon(program.command('stats <pool>').description('allocation by class and 
 
 withCommon(program.command('export <pool>').description('objects as JSON').option('--type <Class>', 'only this class')).action((file: string, o: Common & { type?: string }) =>
   withPool(file, o.layout, (p) => {
-    process.stdout.write(toJson(exportObjects(p, o)) + '\n');
+    const data = withCommandProgress((progress) => exportObjects(p, o, progress));
+    process.stdout.write(toJson(data) + '\n');
   }),
 );
 
 withCommon(program.command('import <pool> <json>').description('create the objects of an export inside one transaction')).action((file: string, json: string, o: Common) => {
-  const data = importObjects(file, json, o.layout);
+  const data = withCommandProgress((progress) => importObjects(file, json, o.layout, progress));
   print(data, o.json, () => `imported ${data.imported} objects`);
 });
 

@@ -2,6 +2,7 @@ import * as native from '@pmemts/native';
 import type { CheckProblem } from '@pmemts/core';
 import { readLayoutName } from '@pmemts/core';
 import { withPool } from '../open';
+import type { Progress } from '../progress';
 
 export interface CheckResult {
   consistent: boolean;
@@ -13,12 +14,15 @@ export interface CheckResult {
 }
 
 /** pmemobj_check (in a child process) and then the pmemts deep check. */
-export function check(file: string, layout: string | undefined, progress: (n: number) => void): CheckResult {
+export function check(file: string, layout: string | undefined, progress: Progress): CheckResult {
   const name = layout ?? readLayoutName(file);
+  progress.stage('check: pmemobj_check');
   const pmemobjCheck = native.check(file, name);
   if (!pmemobjCheck.consistent) {
     return { consistent: false, pmemobjCheck, objects: 0, reachable: 0, byType: {}, problems: [{ kind: 'bad-field', object: 'pool', message: `pmemobj_check: ${pmemobjCheck.message || 'inconsistent'}` }] };
   }
-  const report = withPool(file, name, ({ pool }) => pool.deepCheck(progress));
+  progress.stage('check: deep check', 'allocations listed');
+  // deepCheck reports the heap listing only; its field checks and reachability walk follow without a count.
+  const report = withPool(file, name, ({ pool }) => pool.deepCheck((n) => progress.update(n)));
   return { consistent: report.problems.length === 0, pmemobjCheck, ...report };
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import type { Inspected } from '../open';
 import { ImportDataError } from '../errors';
 import { selectLayouts } from '../options';
+import { counted, type Progress } from '../progress';
 import { decodeObject, encodeObject, isPlainObject, type DecodedObject, type DecodedValue } from '../values';
 
 export interface ExportFile {
@@ -12,10 +13,11 @@ export interface ExportFile {
   objects: { ref: string; type: string; data: Record<string, unknown> }[];
 }
 
-export function exportObjects({ pool }: Inspected, options: { type?: string }): ExportFile {
+export function exportObjects({ pool }: Inspected, options: { type?: string }, progress: Progress): ExportFile {
   const objects: ExportFile['objects'] = [];
   for (const layout of selectLayouts(pool, options.type)) {
-    for (const obj of pool.objects(layout.ctor as never)) {
+    progress.stage(`export: ${layout.name}`, 'objects');
+    for (const obj of counted(pool.objects(layout.ctor as never), progress)) {
       const offset = pool.locate(obj as object).offset;
       objects.push({ ref: `${layout.name}@${offset}`, type: layout.name, data: encodeObject(pool, obj as object, layout) });
     }
@@ -35,17 +37,20 @@ interface Entry {
  * refuses aborts the transaction: either everything is imported or nothing is.
  * @throws {ImportDataError} naming the entry and field, for any value, ref or entry that cannot be imported as it is.
  */
-export function importObjects(file: string, jsonFile: string, layout: string | undefined): { imported: number } {
+export function importObjects(file: string, jsonFile: string, layout: string | undefined, progress: Progress): { imported: number } {
+  progress.stage(`import: reading ${jsonFile}`);
   const data = readExport(jsonFile);
   const name = layout ?? readLayoutName(file);
   const layouts = resolveLayouts(classesFromCatalog(readPoolCatalog(file, name)));
-  const entries = decodeEntries(jsonFile, data, new Map(layouts.map((l) => [l.name, l])));
+  const entries = decodeEntries(jsonFile, data, new Map(layouts.map((l) => [l.name, l])), progress);
   const { pool } = openForInspection(file, { layout: name, writable: true });
   try {
     const ctors = new Map(pool.layouts().map((l) => [l.name, l.ctor]));
     runTransaction(pool, () => {
-      const created = new Map(entries.map((e) => [e.ref, pool.create(ctors.get(e.object.layout.name) as never) as object]));
-      for (const e of entries) {
+      progress.stage('import: creating', 'objects', entries.length);
+      const created = new Map(Array.from(counted(entries, progress), (e): [string, object] => [e.ref, pool.create(ctors.get(e.object.layout.name) as never) as object]));
+      progress.stage('import: linking and filling', 'objects', entries.length);
+      for (const e of counted(entries, progress)) {
         try {
           assign(created.get(e.ref)!, e.object, created);
         } catch (error) {
@@ -53,6 +58,7 @@ export function importObjects(file: string, jsonFile: string, layout: string | u
           throw error;
         }
       }
+      progress.stage('import: committing');
     });
     return { imported: entries.length };
   } finally {
@@ -82,7 +88,7 @@ function readExport(jsonFile: string): unknown {
 }
 
 /** Every entry decoded against the pool's classes, every ref naming an exported object of the field's class. */
-function decodeEntries(jsonFile: string, data: unknown, layouts: Map<string, TypeLayout>): Entry[] {
+function decodeEntries(jsonFile: string, data: unknown, layouts: Map<string, TypeLayout>, progress: Progress): Entry[] {
   const fail = (message: string): never => {
     throw new ImportDataError(`${jsonFile}: ${message}; nothing was imported`);
   };
@@ -91,7 +97,8 @@ function decodeEntries(jsonFile: string, data: unknown, layouts: Map<string, Typ
   }
   const entries: Entry[] = [];
   const typeOfRef = new Map<string, string>();
-  for (const [i, entry] of (data.objects as unknown[]).entries()) {
+  progress.stage('import: checking', 'entries', (data.objects as unknown[]).length);
+  for (const [i, entry] of counted((data.objects as unknown[]).entries(), progress)) {
     const where = `objects[${i}]`;
     if (!isPlainObject(entry)) return fail(`${where} is not an object`);
     const { ref, type, data: values } = entry;

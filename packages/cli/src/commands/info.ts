@@ -1,10 +1,12 @@
 import * as native from '@pmemts/native';
 import type { Inspected } from '../open';
+import { counted, type Progress } from '../progress';
 
-export function info({ pool, catalog, layout, file }: Inspected) {
+export function info({ pool, catalog, layout, file }: Inspected, progress: Progress) {
   let used = 0;
   let objects = 0;
-  for (const o of pool.heap()) {
+  progress.stage('info: walking the heap', 'allocations');
+  for (const o of counted(pool.heap(), progress)) {
     used += o.usableSize;
     objects++;
   }

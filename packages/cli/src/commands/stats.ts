@@ -1,14 +1,16 @@
 import type { Inspected } from '../open';
+import { counted, type Progress } from '../progress';
 import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM } from '@pmemts/core';
 
 /** Allocation by class and by size class, and a fragmentation estimate (slack inside allocations). */
-export function stats({ pool, catalog }: Inspected) {
+export function stats({ pool, catalog }: Inspected, progress: Progress) {
   const names = new Map(catalog.types.map((t) => [t.typeNum, t]));
   const byClass = new Map<string, { objects: number; usableBytes: number; payloadBytes: number }>();
   const bySize = new Map<number, number>();
   let usable = 0;
   let payload = 0;
-  for (const o of pool.heap()) {
+  progress.stage('stats: walking the heap', 'allocations');
+  for (const o of counted(pool.heap(), progress)) {
     const type = names.get(o.typeNum);
     const name = type?.name ?? (o.typeNum === BLOB_TYPE_NUM ? '(heap strings/bytes)' : o.typeNum === CATALOG_TYPE_NUM ? '(schema catalog)' : `type#${o.typeNum}`);
     const size = type?.size ?? o.usableSize;

@@ -1,8 +1,10 @@
 import type { Inspected } from '../open';
+import { counted, type Progress } from '../progress';
 
-export function types({ pool, catalog }: Inspected) {
+export function types({ pool, catalog }: Inspected, progress: Progress) {
   const counts = new Map<number, { count: number; bytes: number }>();
-  for (const o of pool.heap()) {
+  progress.stage('types: counting objects', 'allocations');
+  for (const o of counted(pool.heap(), progress)) {
     const c = counts.get(o.typeNum) ?? { count: 0, bytes: 0 };
     c.count++;
     c.bytes += o.usableSize;
