@@ -1,5 +1,5 @@
-import 'reflect-metadata';
-import { classThunk, getRecordedLayout, isAlignment, propertySite, recordField, SCALAR_TYPES, type PropertySite } from './metadata';
+import { classThunk, getRecordedLayout, isAlignment, SCALAR_TYPES, type PropertySite } from './metadata';
+import { fieldDecorator, type FieldDecorator } from './signatures';
 import type { CollectionKeySpec, CollectionValueSpec, FieldOptions, FieldSpec, FieldType, ScalarType } from './types';
 
 /** The keys each object form takes, so a misspelt option (`maxbytes`) is an error, not a silent default. */
@@ -25,10 +25,14 @@ type Form = keyof typeof FORM_KEYS;
  * (strings, arrays, bytes, embedded structs, other integer widths) is given explicitly, and every
  * type can be, so a project without `emitDecoratorMetadata` works too.
  *
+ * Works with `experimentalDecorators` and with TypeScript's standard decorators alike. Standard
+ * decorators emit no `design:type`, so there every field gives its type explicitly.
+ *
  * @param type - a scalar name (`'u32'`) or an object form (`{ type: 'string', maxBytes: 64 }`).
  * @param options - per-field options; with an object form they may be given inline instead.
  * @throws {LayoutDefinitionError} when the type is missing, ambiguous or malformed, or the decorated
- * member is static, a method or an accessor; the message names the class, the property and the fix.
+ * member is static, a method, an accessor or a #private field; the message names the class, the
+ * property and the fix. Under standard decorators it is thrown when the class is decorated.
  * @example
  * ```ts
  * @Persistent()
@@ -40,10 +44,9 @@ type Form = keyof typeof FORM_KEYS;
  * }
  * ```
  */
-export function Field(type?: FieldType, options?: FieldOptions): PropertyDecorator {
-  return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
-    const site = propertySite(target, key, descriptor, '@Field');
-    const spec = type === undefined ? inferredSpec(site, target, key) : explicitSpec(site, type);
+export function Field(type?: FieldType, options?: FieldOptions): FieldDecorator {
+  return fieldDecorator('@Field', (site) => {
+    const spec = type === undefined ? inferredSpec(site) : explicitSpec(site, type);
     const inline = typeof type === 'object' && type !== null ? type.align : undefined;
     if (inline !== undefined && options?.align !== undefined && inline !== options.align) {
       site.fail(`align is given twice (${inline} and ${options.align}); give it once`);
@@ -53,12 +56,17 @@ export function Field(type?: FieldType, options?: FieldOptions): PropertyDecorat
       if (!isAlignment(align)) site.fail(`align must be a power of two from 1 to 4096 (64 = a cache line), got ${String(align)}`);
       spec.align = align;
     }
-    recordField(site, spec);
-  };
+    return spec;
+  });
 }
 
-function inferredSpec(site: PropertySite, target: object, key: string | symbol): FieldSpec {
-  const design: unknown = Reflect.getMetadata('design:type', target, key);
+function inferredSpec(site: PropertySite): FieldSpec {
+  if (site.mode === 'standard') {
+    return site.fail(
+      "TypeScript's standard decorators emit no design:type to infer the field type from; give @Field an explicit type: @Field('f64') for a number, 'bool', 'timestamp' for a Date, 'i64' for a bigint, or an object form such as { type: 'string', maxBytes: 64 }",
+    );
+  }
+  const design = site.designType();
   const fix = (forms: string) => `give the type explicitly: ${forms}`;
   if (design === undefined) {
     return site.fail(

@@ -1,5 +1,6 @@
 import { LayoutDefinitionError } from './errors';
 import { FIRST_RESERVED_TYPE_NUM, isAlignment, isCIdentifier, recordedLayoutFor } from './metadata';
+import { classDecorator, type PersistentDecorator } from './signatures';
 import type { PersistentOptions } from './types';
 
 const OPTION_KEYS = ['name', 'typeNum', 'version', 'align', 'memory'];
@@ -8,21 +9,26 @@ const OPTION_KEYS = ['name', 'typeNum', 'version', 'align', 'memory'];
  * Marks a class as a persistent layout. It only records the options: @pmemts/core lays the class out
  * when a pool opens with it in its `types`.
  *
- * A @Persistent subclass of a @Persistent class is a type of its own (its own name and type number;
+ * A `@Persistent` subclass of a `@Persistent` class is a type of its own (its own name and type number;
  * options are not inherited) whose fields are the parent's, at the parent's offsets, followed by its
  * own.
  *
+ * Works with `experimentalDecorators` and with TypeScript's standard decorators alike; under standard
+ * decorators it also records the class's fields, which their decorators could not (they do not see
+ * the class).
+ *
  * @param options - type name, type number, layout version, alignment and memory settings.
  * @throws {LayoutDefinitionError} when an option is malformed or unknown, the type name is not a C
- * identifier, or the class is already decorated.
+ * identifier, or the class is already decorated; under standard decorators also for a malformed field
+ * of the class (see `Field`, `Ref`), or when it is put on a member instead of a class.
  * @example
  * ```ts
  * @Persistent({ name: 'Account', version: 2, align: 64 })
  * class Account { ... }
  * ```
  */
-export function Persistent(options: PersistentOptions = {}): ClassDecorator {
-  return (target) => {
+export function Persistent(options: PersistentOptions = {}): PersistentDecorator {
+  return classDecorator('@Persistent', (target) => {
     const fail = (message: string): never => {
       throw new LayoutDefinitionError(target.name || '(anonymous class)', undefined, message);
     };
@@ -49,5 +55,5 @@ export function Persistent(options: PersistentOptions = {}): ClassDecorator {
     const recorded = recordedLayoutFor(target);
     if (recorded.options !== undefined) fail('is decorated with @Persistent twice; keep one');
     recorded.options = { ...options };
-  };
+  });
 }

@@ -10,7 +10,7 @@ export class LayoutDefinitionError extends Error {
   readonly code = 'LAYOUT_DEFINITION';
 
   constructor(
-    /** The class (or its @Persistent name) at fault. */
+    /** The class (or its `@Persistent` name) at fault. */
     readonly className: string,
     /** The property at fault; undefined for class-level problems. */
     readonly property: string | undefined,

@@ -3,6 +3,7 @@ export { Persistent } from './Persistent';
 export { Field } from './Field';
 export { Ref } from './Ref';
 export { LayoutDefinitionError } from './errors';
+export type { FieldDecorator, PersistentDecorator } from './signatures';
 export {
   getRecordedLayout,
   isPersistentClass,

@@ -2,8 +2,12 @@
  * Where decorators record layouts: an own property of the class under Symbol.for('pmemts.layout'),
  * so several copies of this package agree and nothing leaks into instances. Own, not inherited: a
  * subclass records its own fields, and @pmemts/core appends them after its parents'.
+ *
+ * Standard (TC39) field decorators do not see their class: they defer their work into the class's
+ * `context.metadata`, and it is recorded here once the class is known (by @Persistent, or on the first
+ * `getRecordedLayout` of a class that has fields but no @Persistent).
  */
-import { LayoutDefinitionError } from './errors';
+import { SYMBOL_METADATA } from './symbol-metadata';
 import type { Constructor, FieldSpec, RecordedLayout, ScalarType } from './types';
 
 /** The key of the recorded layout on a class constructor. */
@@ -23,8 +27,23 @@ export const COLLECTION_HEADER_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 2;
 /** Type number of a map's tree nodes and a vector's element array. */
 export const COLLECTION_NODE_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 3;
 
-/** The layout recorded on `ctor` itself (not inherited from a parent class), or undefined. */
+/** Key, in a standard decorator's `context.metadata`, of the field decorators deferred until the class is known. */
+const DEFERRED_KEY = Symbol.for('pmemts.deferredFields');
+
+/**
+ * The layout recorded on `ctor` itself (not inherited from a parent class), or undefined. Fields that
+ * standard decorators deferred are recorded first.
+ * @throws {LayoutDefinitionError} when a deferred field is malformed (a class without @Persistent,
+ * whose fields nothing else recorded).
+ */
 export function getRecordedLayout(ctor: Function): RecordedLayout | undefined {
+  if (Object.prototype.hasOwnProperty.call(ctor, SYMBOL_METADATA)) {
+    recordDeferredFields(ctor, (ctor as unknown as Record<symbol, object | undefined>)[SYMBOL_METADATA]);
+  }
+  return ownLayout(ctor);
+}
+
+function ownLayout(ctor: Function): RecordedLayout | undefined {
   return Object.prototype.hasOwnProperty.call(ctor, LAYOUT_KEY) ? (ctor as unknown as Record<symbol, RecordedLayout>)[LAYOUT_KEY] : undefined;
 }
 
@@ -40,7 +59,7 @@ export function persistentNameOf(ctor: Function): string {
 
 /** The layout recorded on `ctor`, created empty on first use. */
 export function recordedLayoutFor(ctor: Function): RecordedLayout {
-  let layout = getRecordedLayout(ctor);
+  let layout = ownLayout(ctor);
   if (layout === undefined) {
     layout = { ctor: ctor as Constructor, fields: [] };
     Object.defineProperty(ctor, LAYOUT_KEY, { value: layout, enumerable: false });
@@ -67,38 +86,56 @@ export function isClassSyntax(fn: Function): boolean {
 export interface PropertySite {
   readonly ctor: Function;
   readonly property: string;
+  /** 'legacy': `experimentalDecorators`; 'standard': TC39 decorators, which have no `design:type`. */
+  readonly mode: 'legacy' | 'standard';
+  /** TypeScript's `design:type` of the property; always undefined in standard mode. */
+  designType(): unknown;
   fail(message: string): never;
 }
 
-/**
- * Resolves the class and property a property decorator was applied to.
- * @throws {LayoutDefinitionError} for a symbol key, a static member, a method or an accessor.
- */
-export function propertySite(target: object, key: string | symbol, descriptor: PropertyDescriptor | undefined, decorator: string): PropertySite {
-  const isStatic = typeof target === 'function';
-  const ctor = (isStatic ? target : target.constructor) as Function;
-  const property = String(key);
-  const fail = (message: string): never => {
-    throw new LayoutDefinitionError(ctor?.name || '(anonymous class)', property, message);
-  };
-  if (typeof key === 'symbol') fail(`${decorator} needs a string property name; a symbol has no C name`);
-  if (isStatic) fail(`${decorator} cannot decorate a static member: objects store instance fields; remove static`);
-  // Legacy decorators get a descriptor only for methods and accessors; the pool defines the property itself.
-  if (descriptor !== undefined) {
-    const what = typeof descriptor.value === 'function' ? 'a method' : 'an accessor';
-    fail(`${decorator} cannot decorate ${what}; put it on a plain property (name!: type)`);
-  }
-  return { ctor, property, fail };
+/** A field as a decorator resolved it, not yet recorded. */
+export interface SiteField {
+  readonly site: PropertySite;
+  readonly spec: FieldSpec;
 }
 
 /**
- * Appends a field to the class's recorded layout (declaration order).
- * @throws {LayoutDefinitionError} when the property is already recorded.
+ * Appends fields to their class's recorded layout, in the order given (declaration order); all or none.
+ * @throws {LayoutDefinitionError} when a property is already recorded, or given twice.
  */
-export function recordField(site: PropertySite, spec: FieldSpec): void {
-  const layout = recordedLayoutFor(site.ctor);
-  if (layout.fields.some((f) => f.name === site.property)) site.fail('is declared twice; keep one @Field or @Ref');
-  layout.fields.push({ name: site.property, spec });
+export function recordFields(ctor: Function, fields: readonly SiteField[]): void {
+  const names = new Set((ownLayout(ctor)?.fields ?? []).map((f) => f.name));
+  for (const { site } of fields) {
+    if (names.has(site.property)) site.fail('is declared twice; keep one @Field or @Ref');
+    names.add(site.property);
+  }
+  recordedLayoutFor(ctor).fields.push(...fields.map(({ site, spec }) => ({ name: site.property, spec })));
+}
+
+/** A standard field decorator's work, run once its class is known. */
+export type DeferredField = (ctor: Function) => SiteField;
+
+/** Queues a standard field decorator's work in its class's `context.metadata` (own to that class). */
+export function deferField(metadata: object, field: DeferredField): void {
+  const own = ownDeferred(metadata);
+  if (own !== undefined) own.push(field);
+  else Object.defineProperty(metadata, DEFERRED_KEY, { value: [field], configurable: true });
+}
+
+/**
+ * Records the fields deferred in `metadata` on `ctor`. A failure records nothing and keeps them
+ * deferred, so every later look at the class fails the same way instead of seeing half a layout.
+ * @throws {LayoutDefinitionError} from the first malformed field.
+ */
+export function recordDeferredFields(ctor: Function, metadata: object | undefined): void {
+  const deferred = metadata === undefined || metadata === null ? undefined : ownDeferred(metadata);
+  if (deferred === undefined) return;
+  recordFields(ctor, deferred.map((field) => field(ctor)));
+  delete (metadata as Record<symbol, unknown>)[DEFERRED_KEY];
+}
+
+function ownDeferred(metadata: object): DeferredField[] | undefined {
+  return Object.prototype.hasOwnProperty.call(metadata, DEFERRED_KEY) ? (metadata as Record<symbol, DeferredField[]>)[DEFERRED_KEY] : undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export type FieldType =
   | ({ type: 'bytes'; length: number } & FieldOptions)
   /** Inline array of exactly `length` scalars. */
   | ({ type: 'array'; of: ScalarType; length: number } & FieldOptions)
-  /** Another @Persistent class embedded by value (inlined, not a separate object). */
+  /** Another `@Persistent` class embedded by value (inlined, not a separate object). */
   | ({ type: 'struct'; of: () => Constructor } & FieldOptions)
   /** An ordered map (a B+ tree in the pool); the field is a 16-byte PMEMoid of the tree's header. */
   | ({ type: 'map'; key: MapKeyType; value: CollectionValueType } & FieldOptions)
@@ -48,7 +48,7 @@ export type MapKeyType =
   /** A Uint8Array of at most `maxLength` bytes, in bytewise order (a prefix sorts first). */
   | { type: 'bytes'; maxLength: number };
 
-/** Values of a map or elements of a vector: a scalar, an inline string, or a reference to a @Persistent class. */
+/** Values of a map or elements of a vector: a scalar, an inline string, or a reference to a `@Persistent` class. */
 export type CollectionValueType = ScalarType | { type: 'string'; maxBytes: number } | (() => Constructor);
 
 /** A map key as recorded. */
@@ -123,7 +123,7 @@ export interface RecordedField {
 /** What the decorators recorded on one class (its own fields only; parents keep theirs). */
 export interface RecordedLayout {
   readonly ctor: Constructor;
-  /** Set by @Persistent; undefined while only fields were recorded. */
+  /** Set by `@Persistent`; undefined while only fields were recorded. */
   options?: PersistentOptions;
   /** In declaration order. */
   readonly fields: RecordedField[];
