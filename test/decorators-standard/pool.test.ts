@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Pool, runTransaction, type PersistentClass } from '@pmemts/core';
+import { Pool, runTransaction, toPlain, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { compileModel, runModule, type DecoratorMode } from './compile-model';
 import type * as Model from './model';
@@ -85,11 +85,13 @@ test('a pool written by the standard-decorated model opens with the legacy-decor
   const file = tmp.file('both');
   const first = Pool.create(file, { types: standard.MODEL_TYPES as PersistentClass[] });
   fill(first, standard);
+  const plain = toPlain(first.root(standard.Everything));
   first.close();
 
   const legacy = load('legacy');
   const asLegacy = open(file, legacy); // the same catalog: no SchemaMismatchError
   expect(readBack(asLegacy, legacy)).toEqual(EXPECTED);
+  expect(toPlain(asLegacy.root(legacy.Everything))).toEqual(plain);
   runTransaction(asLegacy, () => {
     asLegacy.root(legacy.Everything).u8 = 1;
   });
