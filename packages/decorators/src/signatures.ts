@@ -58,7 +58,7 @@ export function fieldDecorator(decorator: string, specOf: FieldSpecOf): FieldDec
  */
 export function classDecorator(decorator: string, apply: (ctor: Function) => void): PersistentDecorator {
   return (value: Function | undefined, context?: DecoratorContext): void => {
-    if (context === undefined) return apply(value as Function);
+    if (!isContext(context)) return apply(value as Function);
     if (context.kind !== 'class') {
       deferField(metadataOf(context, decorator), (ctor) => failAt(ctor, String(context.name))(`${decorator} decorates a class, not a member; put it on the class`));
       return;
