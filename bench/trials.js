@@ -5,6 +5,7 @@
 // mode's key count (PMEMTS_BENCH_MAP_KEYS, default 1,000,000).
 module.exports = [
   { group: 'bank transfer', name: 'c-transfer', run: ['c', 'transfer'], baseline: true },
+  { group: 'bank transfer', name: 'c-transfer-actions', run: ['c', 'transfer-actions'] },
   { group: 'bank transfer', name: 'binding-transfer', run: ['pmemts', 'binding-transfer'] },
   { group: 'bank transfer', name: 'decorators-transfer-wt', run: ['pmemts', 'decorators-transfer-wt'] },
   { group: 'bank transfer', name: 'decorators-transfer-wb', run: ['pmemts', 'decorators-transfer-wb'] },

@@ -52,7 +52,8 @@ export class CollectionSlot {
     session.dv.setBigUint64(address, header === 0 ? 0n : session.uuidLo, true);
     writeOffset(session.dv, address + 8, header);
     // A write-back owner's DRAM copy mirrors the slot (and is resynced if the transaction aborts).
-    this.state.cache?.bytes.set(session.pmemBytes().subarray(address, address + 16), this.at);
+    const entry = this.state.cache;
+    if (entry !== null) entry.bytes.set(session.pmemBytes().subarray(address, address + 16), entry.at + this.at);
     session.tx.noteThroughSlot(this.state, this.at, 16);
   }
 }

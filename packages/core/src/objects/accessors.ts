@@ -56,11 +56,12 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: SessionH
       get(this: View) {
         const state = this[STATE];
         if (state.offset < 0) session.deadView(state);
-        let entry = state.cache;
-        if (entry === null) entry = session.loadCache(state);
+        // The read touches the state and the copy's bytes only (see DramCache).
+        let view = state.cacheView;
+        if (view === null) view = session.loadCache(state).view;
         else session.stats.cacheHits++;
-        entry.referenced = true;
-        return codec.read(entry.view, this[REL] + fo);
+        state.cacheUsed = true;
+        return codec.read(view, state.cacheAt + this[REL] + fo);
       },
       set(this: View, value: unknown) {
         const state = this[STATE];
@@ -68,11 +69,11 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: SessionH
         if (level === PersistenceLevel.Transaction && tx.depth === 0) throw storeOutside(what);
         const entry = state.cache ?? session.loadCache(state);
         const at = this[REL] + fo;
-        codec.write(entry.view, at, value);
+        codec.write(entry.view, entry.at + at, value);
         if (level === PersistenceLevel.Transaction) tx.noteDirty(entry);
         else session.noteFlushDirty(entry);
         entry.markDirty(at, size);
-        entry.referenced = true;
+        state.cacheUsed = true;
       },
     };
   }
@@ -130,7 +131,8 @@ function heapSlotStore(field: FieldLayout, owner: string, codec: FieldCodec, wha
       codec.write(session.dv, offset + at, value);
       session.stats.bytesPersisted += size;
       if (writeBack) {
-        state.cache?.bytes.set(session.pmemBytes().subarray(offset + at, offset + at + size), at);
+        const entry = state.cache;
+        if (entry !== null) entry.bytes.set(session.pmemBytes().subarray(offset + at, offset + at + size), entry.at + at);
         tx.noteThroughSlot(state, at, size);
       }
     });

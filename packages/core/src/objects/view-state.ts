@@ -19,6 +19,11 @@ export class ViewState {
   offset: number;
   /** DRAM copy under write-back, null when not cached (or write-through). */
   cache: CacheEntry | null = null;
+  /** Where the DRAM copy's bytes are (set and cleared by the DRAM tier with `cache`): what a cached read needs. */
+  cacheView: DataView | null = null;
+  cacheAt = -1;
+  /** CLOCK's second-chance bit for the DRAM copy. */
+  cacheUsed = false;
   /** Id of the transaction that already snapshotted (or allocated) this object. */
   snapshotTx = 0;
 

@@ -114,15 +114,22 @@ export class PoolSession implements SessionHost, TxHost {
   }
 
   /**
-   * Identity map entries are weak; dead ones are swept when the map has doubled since the last sweep,
-   * which costs less per object than a FinalizationRegistry registration.
+   * Identity map entries are weak; dead ones are swept once the map has doubled since the last sweep,
+   * which costs less per object than a FinalizationRegistry registration. The sweep runs after the
+   * current job: until it ends, every WeakRef target is kept alive anyway (the spec's KeepDuringJob
+   * set), so a sweep inside a long synchronous loop finds nothing dead and only grows that set.
    */
   private remember(offset: number, view: View): void {
     this.identity.set(offset, new WeakRef(view));
     if (this.identity.size > this.sweepAt) {
-      for (const [key, ref] of this.identity) if (ref.deref() === undefined) this.identity.delete(key);
-      this.sweepAt = Math.max(1024, 2 * this.identity.size);
+      this.sweepAt = Infinity;
+      setImmediate(() => this.sweepIdentity()).unref();
     }
+  }
+
+  private sweepIdentity(): void {
+    for (const [key, ref] of this.identity) if (ref.deref() === undefined) this.identity.delete(key);
+    this.sweepAt = Math.max(1024, 2 * this.identity.size);
   }
 
   /** Drops a view from the identity map (freed, or allocation rolled back). */
@@ -159,7 +166,7 @@ export class PoolSession implements SessionHost, TxHost {
     for (const entry of this.flushDirty) {
       const state = entry.owner;
       if (state.offset === DEAD || !entry.dirty) continue;
-      const bytes = entry.bytes.subarray(entry.dirtyLo, entry.dirtyHi);
+      const bytes = entry.slice(entry.dirtyLo, entry.dirtyHi);
       const at = state.offset + entry.dirtyLo;
       if (persist) {
         this.native.memcpyPersist(at, bytes, 1 /* MemFlags.NoDrain */);
@@ -225,7 +232,7 @@ export class PoolSession implements SessionHost, TxHost {
    */
   ownedAllocationsOf(state: ViewState): number[] {
     const dv = state.cache?.view ?? this.dv;
-    const base = state.cache !== null ? 0 : state.offset;
+    const base = state.cache !== null ? state.cache.at : state.offset;
     const owned: number[] = [];
     const visit = (layout: TypeLayout, at: number): void => {
       for (const field of layout.fields) {

@@ -221,7 +221,7 @@ export class TransactionState {
       // live on (frees restored above) back in line with it.
       for (const { state, at, length } of session.native.closed ? [] : this.throughSlots) {
         const entry = state.cache;
-        if (state.offset !== DEAD && entry !== null) entry.bytes.set(session.pmemBytes().subarray(state.offset + at, state.offset + at + length), at);
+        if (state.offset !== DEAD && entry !== null) entry.bytes.set(session.pmemBytes().subarray(state.offset + at, state.offset + at + length), entry.at + at);
       }
       for (const entry of this.dirty) session.cache?.drop(entry);
     }

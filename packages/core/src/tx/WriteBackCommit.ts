@@ -1,17 +1,23 @@
 /**
  * The commit of a write-back transaction's dirty DRAM ranges: one native call, through the cheapest
- * log that is correct for the write set (docs/benchmark.md has the measurements behind the choice):
- * - redo (libpmemobj's action API, publishWords): no transaction is open (nothing was allocated or
- *   freed) and the dirty spans, widened to whole 8-byte words, are at most MAX_PUBLISH_WORDS words.
- *   Widening is safe because a DRAM copy holds the object's current bytes outside its dirty span too.
- * - undo, in the open transaction (txCommitBatch), when the transaction allocated, freed or
- *   snapshotted something already; undo in a transaction of its own (runBatch) for large write sets.
+ * log that is correct for the write set. Measured on this project's bench machine (docs/benchmark.md,
+ * "Choosing the commit log"): libpmemobj's action API (publishWords, a redo log) commits one 8-byte
+ * word at 2× the speed of an undo-logged transaction (a single word is published with one atomic
+ * store, no log at all), breaks even at two or three one-word spans, and loses from two-word spans on.
+ * So:
+ * - redo (publishWords) when no transaction is open (nothing was allocated or freed) and the write set
+ *   is at most REDO_MAX_SPANS spans of one word each, after widening each dirty span to whole 8-byte
+ *   words (safe: a DRAM copy holds the object's current bytes outside its dirty span too);
+ * - undo otherwise: in the open transaction (txCommitBatch), or in a transaction of its own (runBatch).
  * Either way the commit is atomic across a power failure and the native call leaves no transaction open.
  */
-import { MAX_PUBLISH_WORDS, type NativePool } from '@pmemts/native';
+import type { NativePool } from '@pmemts/native';
 import type { CacheEntry } from '../cache/CacheEntry';
 import { DEAD } from '../objects/view-state';
 import type { PoolStats } from '../pool/stats';
+
+/** Most one-word spans a redo commit takes (see the measurements above). */
+export const REDO_MAX_SPANS = 1;
 
 export class WriteBackCommit {
   private ranges = new Float64Array(48);
@@ -32,21 +38,21 @@ export class WriteBackCommit {
   commit(dirty: readonly CacheEntry[], inTransaction: boolean, pmem: Uint8Array): void {
     this.count = 0;
     this.used = 0;
-    const redo = !inTransaction && redoWords(dirty) <= MAX_PUBLISH_WORDS;
+    const redo = !inTransaction && redoEligible(dirty);
     for (const entry of dirty) {
       if (!entry.dirty || entry.owner.offset === DEAD) continue;
       let lo = entry.dirtyLo;
       let hi = entry.dirtyHi;
       this.stats.bytesPersisted += hi - lo;
       if (entry.fresh) {
-        pmem.set(entry.bytes.subarray(lo, hi), entry.owner.offset + lo);
+        pmem.set(entry.slice(lo, hi), entry.owner.offset + lo);
         continue;
       }
       if (redo) {
         lo &= ~7;
         hi = (hi + 7) & ~7;
       }
-      this.add(entry.owner.offset + lo, entry.bytes, lo, hi);
+      this.add(entry.owner.offset + lo, entry.bytes, entry.at + lo, entry.at + hi);
     }
     if (inTransaction) {
       this.native.txCommitBatch(this.ranges, this.bytes, 0, this.count);
@@ -71,7 +77,9 @@ export class WriteBackCommit {
     this.ranges[3 * this.count] = at;
     this.ranges[3 * this.count + 1] = length;
     this.ranges[3 * this.count + 2] = this.used;
-    this.bytes.set(source.subarray(lo, hi), this.used);
+    // A subarray costs more than copying the few bytes a span usually has.
+    if (length <= 64) for (let i = 0; i < length; i++) this.bytes[this.used + i] = source[lo + i];
+    else this.bytes.set(source.subarray(lo, hi), this.used);
     this.count++;
     this.used += length;
   }
@@ -82,19 +90,16 @@ export class WriteBackCommit {
   }
 }
 
-/**
- * The 8-byte words a redo commit of `dirty` would write, or Infinity when some span cannot be widened
- * to whole words inside its object (or its object is not word-aligned).
- */
-function redoWords(dirty: readonly CacheEntry[]): number {
-  let words = 0;
+/** Whether every dirty span widens to one 8-byte word inside its object, with at most REDO_MAX_SPANS of them. */
+function redoEligible(dirty: readonly CacheEntry[]): boolean {
+  let spans = 0;
   for (const entry of dirty) {
     if (!entry.dirty || entry.fresh || entry.owner.offset === DEAD) continue;
+    const lo = entry.dirtyLo & ~7;
     const hi = (entry.dirtyHi + 7) & ~7;
-    if (hi > entry.bytes.length || entry.owner.offset % 8 !== 0) return Infinity;
-    words += (hi - (entry.dirtyLo & ~7)) / 8;
+    if (hi - lo !== 8 || hi > entry.size || entry.owner.offset % 8 !== 0 || ++spans > REDO_MAX_SPANS) return false;
   }
-  return words;
+  return true;
 }
 
 function grow<T extends Float64Array | Uint8Array>(array: T, needed: number): T {

@@ -36,6 +36,8 @@ const GENERATOR_MESSAGE =
 
 /** Async and generator functions are known by their kind before they run: refuse them with nothing begun. */
 function rejectDeferredFunction(fn: Function): void {
+  // Plain and arrow functions inherit Function as their constructor: one property load, no string.
+  if (fn.constructor === Function) return;
   const kind = Object.prototype.toString.call(fn);
   if (kind === '[object AsyncFunction]') {
     throw new TransactionError(`runTransaction: fn is an async function (it returns a Promise). ${ASYNC_MESSAGE}`, 'TX_ASYNC');

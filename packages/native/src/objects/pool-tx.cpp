@@ -261,24 +261,42 @@ int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, 
 }
 
 // Reads (ranges, source, flags, count) of txWriteBatch/runBatch; false after throwing.
-// Reads (ranges, source[, flags], count) of the batch calls; `flags` null: the call takes none. False after throwing.
-static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ranges, Napi::Uint8Array& source,
-                          uint64_t* flags, uint64_t& count) {
+// A batch's arguments, read with one napi_get_typedarray_info per array (each node-addon-api wrapper
+// step would ask again: reading them the wrapped way cost more than the commit's N-API call itself).
+struct BatchArgs {
+  const double* ranges;
+  size_t rangesLength;  // elements
+  const uint8_t* source;
+  size_t sourceLength;  // bytes
+  uint64_t flags = 0;
+  uint64_t count;
+};
+
+static bool ReadTypedArray(Napi::Env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  return napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) == napi_ok && type == want;
+}
+
+// Reads (ranges, source[, flags], count) of the batch calls; `withFlags` false: the call takes no flags. False after throwing.
+static bool ReadBatchArgs(const Napi::CallbackInfo& info, BatchArgs& args, bool withFlags) {
   Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+  void* data;
+  if (!ReadTypedArray(env, info[0], napi_float64_array, data, args.rangesLength)) {
     ThrowTypeError(env, "ranges must be a Float64Array of (offset, length, sourceOffset) triples");
     return false;
   }
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+  args.ranges = static_cast<const double*>(data);
+  if (!ReadTypedArray(env, info[1], napi_uint8_array, data, args.sourceLength)) {
     ThrowTypeError(env, "source must be a Uint8Array");
     return false;
   }
-  ranges = info[0].As<Napi::Float64Array>();
-  source = info[1].As<Napi::Uint8Array>();
+  args.source = static_cast<const uint8_t*>(data);
   size_t countIndex = 2;
-  if (flags != nullptr) {
-    if (!ReadOptionalUint(info, 2, "flags", 0, *flags)) return false;
-    if ((*flags & ~kXAddFlags) != 0) {
+  if (withFlags) {
+    if (!ReadOptionalUint(info, 2, "flags", 0, args.flags)) return false;
+    if ((args.flags & ~kXAddFlags) != 0) {
       ThrowTypeError(env, "flags: unknown POBJ_XADD flag");
       return false;
     }
@@ -286,13 +304,13 @@ static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ra
   }
   // An explicit count lets callers reuse one large scratch array (a subarray per call costs more
   // than the call itself).
-  uint64_t all = ranges.ElementLength() / 3;
-  if (!ReadOptionalUint(info, countIndex, "count", all, count)) return false;
-  if (info.Length() <= countIndex && ranges.ElementLength() % 3 != 0) {
+  uint64_t all = args.rangesLength / 3;
+  if (!ReadOptionalUint(info, countIndex, "count", all, args.count)) return false;
+  if (info.Length() <= countIndex && args.rangesLength % 3 != 0) {
     ThrowTypeError(env, "ranges length must be a multiple of 3");
     return false;
   }
-  if (count > all) {
+  if (args.count > all) {
     ThrowTypeError(env, "count exceeds the triples in ranges");
     return false;
   }
@@ -301,29 +319,25 @@ static bool ReadBatchArgs(const Napi::CallbackInfo& info, Napi::Float64Array& ra
 
 Napi::Value Pool::JS_txWriteBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t flags, count;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, &flags, count)) return env.Undefined();
-  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
+  BatchArgs args;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, args, true)) return env.Undefined();
+  if (!ValidateBatch(env, args.ranges, args.count, args.sourceLength)) return env.Undefined();
   if (!RequireTxWork(env, "txWriteBatch")) return env.Undefined();
-  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
+  int err = ApplyBatch(args.ranges, args.count, args.source, args.flags);
   if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_xadd_range", err);
   return env.Undefined();
 }
 
 Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t flags, count;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, &flags, count)) return env.Undefined();
-  if (!ValidateBatch(env, ranges.Data(), count, source.ByteLength())) return env.Undefined();
+  BatchArgs args;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, args, true)) return env.Undefined();
+  if (!ValidateBatch(env, args.ranges, args.count, args.sourceLength)) return env.Undefined();
   if (txOwner != nullptr) {
     return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "runBatch runs its own transaction; one is already open on this thread");
   }
   if (!BeginLevel(env, "runBatch")) return env.Undefined();
-  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
+  int err = ApplyBatch(args.ranges, args.count, args.source, args.flags);
   if (err != 0) {
     AbortLevel(err);
   } else {
@@ -338,15 +352,13 @@ Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
 // open transaction's undo log, then commit and end, in one crossing.
 Napi::Value Pool::JS_txCommitBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t flags, count;
+  BatchArgs args;
   if (!RequireOpen(env) || !RequireTxWork(env, "txCommitBatch")) return env.Undefined();
-  if (!ReadBatchArgs(info, ranges, source, &flags, count) || !ValidateBatch(env, ranges.Data(), count, source.ByteLength())) {
+  if (!ReadBatchArgs(info, args, true) || !ValidateBatch(env, args.ranges, args.count, args.sourceLength)) {
     AbortLevel(ECANCELED);
     return env.Undefined();
   }
-  int err = ApplyBatch(ranges.Data(), count, source.Data(), flags);
+  int err = ApplyBatch(args.ranges, args.count, args.source, args.flags);
   if (err != 0) {
     AbortLevel(err);
   } else {
@@ -362,12 +374,11 @@ Napi::Value Pool::JS_txCommitBatch(const Napi::CallbackInfo& info) {
 // without a transaction. Ranges must be 8-byte aligned and sized; at most kMaxPublishWords words.
 Napi::Value Pool::JS_publishWords(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Float64Array ranges;
-  Napi::Uint8Array source;
-  uint64_t count;
-  if (!RequireOpen(env) || !ReadBatchArgs(info, ranges, source, nullptr, count)) return env.Undefined();
-  const double* r = ranges.Data();
-  if (!ValidateBatch(env, r, count, source.ByteLength())) return env.Undefined();
+  BatchArgs args;
+  if (!RequireOpen(env) || !ReadBatchArgs(info, args, false)) return env.Undefined();
+  const double* r = args.ranges;
+  const size_t count = args.count;
+  if (!ValidateBatch(env, r, count, args.sourceLength)) return env.Undefined();
   uint64_t words = 0;
   for (size_t i = 0; i < count; i++) {
     uint64_t dst = static_cast<uint64_t>(r[3 * i]), len = static_cast<uint64_t>(r[3 * i + 1]);
@@ -386,7 +397,7 @@ Napi::Value Pool::JS_publishWords(const Napi::CallbackInfo& info) {
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
     uint64_t dst = static_cast<uint64_t>(r[3 * i]), len = static_cast<uint64_t>(r[3 * i + 1]);
-    const uint8_t* src = source.Data() + static_cast<uint64_t>(r[3 * i + 2]);
+    const uint8_t* src = args.source + static_cast<uint64_t>(r[3 * i + 2]);
     for (uint64_t w = 0; w < len; w += 8) {
       uint64_t value;
       std::memcpy(&value, src + w, 8);

@@ -9,12 +9,12 @@ namespace pmemts {
 static constexpr double kMaxSafe = 9007199254740991.0;
 
 bool ReadUint(const Napi::CallbackInfo& info, size_t index, const char* name, uint64_t& out) {
-  Napi::Value v = info[index];
-  if (!v.IsNumber()) {
+  // One N-API call: napi_get_value_double itself refuses a non-number (IsNumber + DoubleValue would be two).
+  double d;
+  if (napi_get_value_double(info.Env(), info[index], &d) != napi_ok) {
     ThrowTypeError(info.Env(), std::string(name) + " must be a number");
     return false;
   }
-  double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= 0) || d > kMaxSafe || std::floor(d) != d) {
     ThrowTypeError(info.Env(), std::string(name) + " must be a non-negative safe integer");
     return false;
