@@ -7,6 +7,7 @@
  * Not a `PmemError`: this package depends on nothing, so it cannot extend the native error base.
  */
 export class LayoutDefinitionError extends Error {
+  /** Always `LAYOUT_DEFINITION`, as PmemError's codes. */
   readonly code = 'LAYOUT_DEFINITION';
 
   constructor(

@@ -116,12 +116,15 @@ export interface PersistentOptions {
 
 /** One field as a decorator recorded it. */
 export interface RecordedField {
+  /** The property name. */
   readonly name: string;
+  /** Its type, normalised. */
   readonly spec: FieldSpec;
 }
 
 /** What the decorators recorded on one class (its own fields only; parents keep theirs). */
 export interface RecordedLayout {
+  /** The class. */
   readonly ctor: Constructor;
   /** Set by `@Persistent`; undefined while only fields were recorded. */
   options?: PersistentOptions;

@@ -8,7 +8,9 @@ const BRAND = Symbol.for('pmemts.error');
 
 /** Base of every error pmemts throws on purpose. `code` is a stable string; `errno` is set when the OS or PMDK gave one. */
 export class PmemError extends Error {
+  /** Stable machine-readable kind (`POOL_LOCKED`, `TX_ASYNC`, …; docs/errors.md lists them). */
   readonly code: string;
+  /** The OS or PMDK errno behind the failure, when there was one. */
   readonly errno: number | undefined;
 
   constructor(message: string, code = 'PMEM_ERROR', errno?: number, options?: ErrorOptions) {
@@ -23,6 +25,7 @@ export class PmemError extends Error {
     return true;
   }
 
+  /** @internal The brand isPmemError tests. */
   get [BRAND](): true {
     return true;
   }
@@ -54,7 +57,10 @@ export function isPmemError(value: unknown): value is PmemError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** What the addon needs to build typed errors; the keys are the `kind` strings native code uses. */
+/**
+ * What the addon needs to build typed errors; the keys are the `kind` strings native code uses.
+ * @internal handed to the addon at load time; not for applications.
+ */
 export const errorClasses = {
   PmemError,
   PoolError,

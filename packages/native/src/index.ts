@@ -19,35 +19,53 @@ export type { ProbeResult, ProbeMode } from './probe';
 
 /** Stages of a libpmemobj transaction (enum pobj_tx_stage). */
 export enum TxStage {
+  /** No transaction on this thread. */
   None = 0,
+  /** Inside a transaction, before commit or abort. */
   Work = 1,
+  /** Committed, not yet ended. */
   OnCommit = 2,
+  /** Aborted, not yet ended. */
   OnAbort = 3,
+  /** Ending (after commit or abort). */
   Finally = 4,
 }
 
 /** Flags of pmemobj_tx_xadd_range (POBJ_XADD_*). */
 export const XAddFlags = {
+  /** POBJ_XADD_NO_FLUSH: the range is not flushed at commit (the caller persists it). */
   NoFlush: 1 << 0,
+  /** POBJ_XADD_NO_SNAPSHOT: register the range for flushing at commit without snapshotting it. */
   NoSnapshot: 1 << 1,
+  /** POBJ_XADD_ASSUME_INITIALIZED: the range may be uninitialized memory (silences memcheck). */
   AssumeInitialized: 1 << 2,
+  /** POBJ_XADD_NO_ABORT: a failure returns an error instead of aborting the transaction. */
   NoAbort: 1 << 4,
 } as const;
 
 /** Flags of pmemobj_tx_xalloc (POBJ_XALLOC_*). */
 export const XAllocFlags = {
+  /** POBJ_XALLOC_ZERO: the new object is zeroed. */
   Zero: 1 << 0,
+  /** POBJ_XALLOC_NO_FLUSH: the new object is not flushed at commit (the caller persists it). */
   NoFlush: 1 << 1,
+  /** POBJ_XALLOC_NO_ABORT: a failure returns an error instead of aborting the transaction. */
   NoAbort: 1 << 4,
 } as const;
 
 /** Flags of pmem_memcpy/pmem_memset (PMEM_F_MEM_*), passed through to pmemobj_memcpy/memset. */
 export const MemFlags = {
+  /** PMEM_F_MEM_NODRAIN: no fence after the copy (the caller drains). */
   NoDrain: 1 << 0,
+  /** PMEM_F_MEM_NONTEMPORAL: non-temporal stores (bypass the CPU cache). */
   NonTemporal: 1 << 1,
+  /** PMEM_F_MEM_TEMPORAL: ordinary stores, then flushes. */
   Temporal: 1 << 2,
+  /** PMEM_F_MEM_WC: write-combining stores. */
   Wc: 1 << 3,
+  /** PMEM_F_MEM_WB: write-back stores. */
   Wb: 1 << 4,
+  /** PMEM_F_MEM_NOFLUSH: no flush at all (the caller persists). */
   NoFlush: 1 << 5,
 } as const;
 

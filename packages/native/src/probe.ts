@@ -8,6 +8,7 @@ import { poolErrorFrom } from './pool-errors';
 import { PoolCorruptError, PoolError } from './errors';
 import { requireString } from './validate';
 
+/** What the probe child does: `open` the pool, open it and `walk` its heap, or run pmemobj_`check`. */
 export type ProbeMode = 'open' | 'walk' | 'check';
 const PROBE_MODES: readonly ProbeMode[] = ['open', 'walk', 'check'];
 
@@ -15,9 +16,17 @@ const PROBE = path.join(__dirname, '..', 'build', 'Release', 'pmemts_probe');
 
 /** What the probe saw. `throwIfFailed` turns every outcome but success into the matching typed error. */
 export interface ProbeResult {
+  /** `opened` (open, walk) or `consistent`/`inconsistent` (check) on success; `failed` with errno and message, or `crashed` (a signal or the timeout). */
   readonly status: 'opened' | 'consistent' | 'inconsistent' | 'failed' | 'crashed';
+  /** The errno of a failure, else 0. */
   readonly errno: number;
+  /** libpmemobj's message of a failure, or what killed the child. */
   readonly message: string;
+  /**
+   * Returns for success (`inconsistent` included: pmemobj_check answered).
+   * @throws {PoolCorruptError} when the probe crashed or timed out, or libpmemobj found no valid pool.
+   * @throws {PoolError} for the other failures (missing file, locked, wrong layout).
+   */
   throwIfFailed(): void;
 }
 

@@ -21,9 +21,13 @@ import {
 
 /** Bounds of `PMap.range`: any of gt/gte (lower) and lt/lte (upper), a direction and a count. */
 export interface RangeOptions<K> {
+  /** Only keys greater than this. */
   gt?: K;
+  /** Only keys greater than or equal to this. */
   gte?: K;
+  /** Only keys less than this. */
   lt?: K;
+  /** Only keys less than or equal to this. */
   lte?: K;
   /** Descending key order. @defaultValue false */
   reverse?: boolean;
@@ -99,10 +103,12 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     this.slot = new CollectionSlot(type.session, state, at, type.what);
   }
 
+  /** `'PMap'`, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return 'PMap';
   }
 
+  /** Entries in the map (a counter in its header: O(1)). */
   get size(): number {
     const tree = this.tree();
     return tree === null ? 0 : readOffset(this.type.session.dv, tree.header + MapHeader.count);
@@ -119,6 +125,7 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     return i < 0 ? undefined : (type.values.read(type.session.dv, tree.g.slot(leaf, i) + type.valueAt) as V);
   }
 
+  /** Whether `key` is in the map. @throws {FieldValueError} when `key` is not a key of this map's type. */
   has(key: K): boolean {
     const type = this.type;
     type.keys.encode(type.scratch, 0, key);
@@ -198,18 +205,22 @@ export class PMap<K = unknown, V = unknown> implements Iterable<[K, V]> {
     return this.entries();
   }
 
+  /** `[key, value]` pairs in key order (a lazy cursor). */
   entries(): IterableIterator<[K, V]> {
     return new MapCursor<K, V, [K, V]>(this, {}, 'entries');
   }
 
+  /** Keys in order (a lazy cursor). */
   keys(): IterableIterator<K> {
     return new MapCursor<K, V, K>(this, {}, 'keys');
   }
 
+  /** Values in key order (a lazy cursor). */
   values(): IterableIterator<V> {
     return new MapCursor<K, V, V>(this, {}, 'values');
   }
 
+  /** Calls `callback(value, key, map)` for each entry in key order, as Map#forEach. @throws {TypeError} when callback is not a function. */
   forEach(callback: (value: V, key: K, map: this) => void, thisArg?: unknown): void {
     if (typeof callback !== 'function') throw new TypeError('PMap.forEach: callback must be a function');
     for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);

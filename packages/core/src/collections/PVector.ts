@@ -52,10 +52,12 @@ export class PVector<T = unknown> implements Iterable<T> {
     this.slot = new CollectionSlot(type.session, state, at, type.what);
   }
 
+  /** `'PVector'`, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return 'PVector';
   }
 
+  /** Elements in the vector. */
   get length(): number {
     const header = this.header();
     return header === 0 ? 0 : readOffset(this.type.session.dv, header + VectorHeader.length);
@@ -132,18 +134,22 @@ export class PVector<T = unknown> implements Iterable<T> {
     });
   }
 
+  /** Elements in index order. */
   [Symbol.iterator](): IterableIterator<T> {
     return this.values();
   }
 
+  /** Elements in index order. */
   values(): IterableIterator<T> {
     return this.cursor((i) => this.get(i));
   }
 
+  /** `[index, element]` pairs in index order. */
   entries(): IterableIterator<[number, T]> {
     return this.cursor((i) => [i, this.get(i)] as [number, T]);
   }
 
+  /** Calls `callback(element, index, vector)` for each element, as Array#forEach. @throws {TypeError} when callback is not a function. */
   forEach(callback: (value: T, index: number, vector: this) => void, thisArg?: unknown): void {
     if (typeof callback !== 'function') throw new TypeError('PVector.forEach: callback must be a function');
     for (const [i, v] of this.entries()) callback.call(thisArg, v, i, this);

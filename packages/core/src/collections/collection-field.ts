@@ -91,6 +91,7 @@ export function checkCollectionField(session: SessionHost, owner: TypeLayout, fi
 /**
  * The invariant problems of a live map or vector (an empty list when it is sound): the check the deep
  * check runs on every collection, for tests and tools. Committed state: call it outside a transaction.
+ * @throws {TypeError} when `collection` is not a PMap or PVector.
  */
 export function verifyCollection(collection: PMap | PVector): string[] {
   if (!(collection instanceof PMap) && !(collection instanceof PVector)) {

@@ -2,6 +2,7 @@ import { PmemError } from '@pmemts/native';
 
 /** Thrown when a value does not fit a field (u8 given 300, a string over its capacity, a ref to another pool). Nothing was written. */
 export class FieldValueError extends PmemError {
+  /** The class (its type name) the field belongs to. */
   readonly type: string;
   /** The field's path inside its class (`at.x` for a field of an embedded struct). */
   readonly field: string;

@@ -2,11 +2,15 @@ import { PmemError } from '@pmemts/native';
 
 /** One way a registered class differs from the pool's schema catalog. */
 export interface SchemaDifference {
+  /** The class (type name) concerned. */
   readonly type: string;
   /** The field concerned, or undefined for a class-level difference (size, version, type number). */
   readonly field?: string;
+  /** What differs (`offset`, `size`, `kind`, `missing field`, …). */
   readonly what: string;
+  /** The catalog's value. */
   readonly inPool: string;
+  /** The value of the class in code. */
   readonly inCode: string;
 }
 
@@ -15,6 +19,7 @@ export interface SchemaDifference {
  * Nothing was changed; `differences` lists each difference field by field.
  */
 export class SchemaMismatchError extends PmemError {
+  /** Every difference, class by class and field by field. */
   readonly differences: readonly SchemaDifference[];
 
   constructor(file: string, differences: readonly SchemaDifference[]) {

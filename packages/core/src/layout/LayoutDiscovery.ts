@@ -24,8 +24,8 @@ const resolved = new WeakMap<Function, TypeLayout>();
 
 /**
  * Resolves `types` and every class they embed or refer to, and checks they can share a pool.
- * @throws {LayoutDefinitionError} for a class that is not @Persistent or has no fields, a struct or ref
- * target that is not @Persistent, a class that embeds itself, or two classes that clash (type name or
+ * @throws {LayoutDefinitionError} for a class that is not `@Persistent` or has no fields, a struct or ref
+ * target that is not `@Persistent`, a class that embeds itself, or two classes that clash (type name or
  * type number).
  * @throws {TypeError} when an entry of `types` is not a function.
  */
@@ -53,8 +53,8 @@ export function resolveLayouts(types: readonly Function[]): TypeLayout[] {
 /**
  * The layout of one class, with its embedded structs; computed once per class. It does not check the
  * class against others (see `discoverLayouts`).
- * @throws {LayoutDefinitionError} when the class is not @Persistent, has no fields, redeclares a
- * parent's field, embeds itself, or a struct or ref target is not @Persistent.
+ * @throws {LayoutDefinitionError} when the class is not `@Persistent`, has no fields, redeclares a
+ * parent's field, embeds itself, or a struct or ref target is not `@Persistent`.
  * @throws {TypeError} when `ctor` is not a function.
  */
 export function resolveLayout(ctor: Function): TypeLayout {

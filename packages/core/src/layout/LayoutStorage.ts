@@ -39,10 +39,12 @@ export class LayoutStorage implements Iterable<TypeLayout> {
     return this.byNum.get(typeNum);
   }
 
+  /** Whether `ctor` is one of these classes. */
   has(ctor: Function): boolean {
     return this.byCtor.has(ctor);
   }
 
+  /** How many layouts there are. */
   get size(): number {
     return this.byCtor.size;
   }
@@ -52,6 +54,7 @@ export class LayoutStorage implements Iterable<TypeLayout> {
     return [...this.byCtor.values()];
   }
 
+  /** Every layout, in the order they were resolved. */
   [Symbol.iterator](): Iterator<TypeLayout> {
     return this.byCtor.values();
   }

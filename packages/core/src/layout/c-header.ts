@@ -23,6 +23,7 @@ const C_KEYWORDS = new Set(
     'nullptr static_assert thread_local true typeof typeof_unqual').split(' '),
 );
 
+/** Options of generateCHeader. */
 export interface CHeaderOptions {
   /**
    * The pool's layout name (what `pmemobj_open` is given); the header defines it as

@@ -1,4 +1,4 @@
-/** Layouts of @Persistent classes: discovery, validation, the registry, offset rules and the C header. */
+/** Layouts of `@Persistent` classes: discovery, validation, the registry, offset rules and the C header. */
 export { discoverLayouts, resolveLayouts, resolveLayout, typeNumOf } from './LayoutDiscovery';
 export { LayoutStorage } from './LayoutStorage';
 export { validateLayouts, MAX_OBJECT_SIZE } from './LayoutValidator';

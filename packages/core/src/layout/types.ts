@@ -5,7 +5,9 @@ export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'byte
 
 /** One field of a resolved layout: where its bytes are and how they are encoded. */
 export interface FieldLayout {
+  /** The property name. */
   readonly name: string;
+  /** What the field holds, which says which of the other members are set. */
   readonly kind: FieldKind;
   /** Scalar type of a scalar field, or the element type of an array. */
   readonly scalar?: ScalarType;
@@ -37,12 +39,15 @@ export interface TypeLayout {
   readonly name: string;
   /** libpmemobj type number of the class's objects. */
   readonly typeNum: number;
+  /** Layout version (`@Persistent({ version })`), recorded in the schema catalog. */
   readonly version: number;
   /** Bytes of one object: the end of the last field, padded to `align`. */
   readonly size: number;
+  /** Alignment of the whole object: the largest of its fields', or the class's `align` option. */
   readonly align: number;
   /** In layout order: a parent class's fields first, then each class's in declaration order. */
   readonly fields: readonly FieldLayout[];
+  /** The class. */
   readonly ctor: Constructor;
   /** SHA-256 (hex) of the canonical layout; equal fingerprints mean byte-compatible layouts. */
   readonly fingerprint: string;

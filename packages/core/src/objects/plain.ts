@@ -43,6 +43,9 @@ interface Converted {
  * through class-transformer as an instance of its own class, so their @Exclude/@Expose/@Transform
  * decorators apply (a decorator on a ref field sees `{ $ref }` or null). Shared objects and cycles
  * become `$id`/`$ref` pairs that fromPlain links again.
+ * @throws {TypeError} when obj is not a live persistent object.
+ * @throws {InvalidObjectError} when obj was freed. @throws {PoolClosedError} when its pool is closed.
+ * @throws {PoolCorruptError} DANGLING_REF or FIELD_CORRUPT when a field read meets invalid pool data.
  */
 export function toPlain(obj: object): Plain {
   if (!isView(obj)) throw new TypeError('toPlain: expected a live persistent object');

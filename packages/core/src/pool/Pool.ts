@@ -13,16 +13,16 @@ import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport } from './deep-check';
 
-/** A class decorated with @Persistent. */
+/** A class decorated with `@Persistent`. */
 export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
 
 /** Options shared by Pool.create and Pool.open. */
 export interface PoolOpenOptions {
   /** libpmemobj layout name stored in the pool header; opening with another name fails. @defaultValue 'pmemts' */
   layout?: string;
-  /** Every @Persistent class this session uses (embedded structs and ref targets included). @defaultValue [] */
+  /** Every `@Persistent` class this session uses (embedded structs and ref targets included). @defaultValue [] */
   types?: PersistentClass[];
-  /** Default memory settings of every class (a class's own @Persistent({ memory }) wins). @defaultValue write-through, Transaction level */
+  /** Default memory settings of every class (a class's own `@Persistent({ memory })` wins). @defaultValue write-through, Transaction level */
   memory?: HybridMemoryConfig;
   /** Crash isolation of the open (see docs/guarantees.md). @defaultValue 'open' */
   probe?: 'open' | 'walk' | false;
@@ -35,6 +35,7 @@ export interface PoolOpenOptions {
   inspect?: boolean;
 }
 
+/** Options of Pool.create: those of Pool.open, plus the new file's size and mode. */
 export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe' | 'inspect'> {
   /** Pool file size in bytes, at least 8 MiB. @defaultValue 64 MiB */
   size?: number;
@@ -46,6 +47,10 @@ const DEFAULT_LAYOUT = 'pmemts';
 const DEFAULT_SIZE = 64 * 1024 * 1024;
 const SESSION = Symbol('pmemts.session');
 
+/**
+ * An open pool file: its root, its objects, transactions over it (see runTransaction), checks and counters.
+ * Made by `Pool.create`, `Pool.open` or `Pool.openOrCreate`; one per file per process.
+ */
 export class Pool {
   private readonly [SESSION]: PoolSession;
   private readonly rootOffset: number;
@@ -62,7 +67,7 @@ export class Pool {
   /**
    * Creates a new pool file holding `types`.
    * @throws {PoolError} when the file exists (POOL_EXISTS), its directory is missing, or size is under 8 MiB (POOL_TOO_SMALL).
-   * @throws {TypeError} on malformed options or a class that is not @Persistent.
+   * @throws {TypeError} on malformed options or a class that is not `@Persistent`.
    */
   static create(path: string, options: PoolCreateOptions = {}): Pool {
     const prepared = prepare(options, 'Pool.create');
@@ -83,7 +88,12 @@ export class Pool {
     return Pool.attach(handle, prepared, options.inspect === true);
   }
 
-  /** Opens `path` when it exists, else creates it (same options as create). */
+  /**
+   * Opens `path` when it exists, else creates it (same options as create).
+   * @throws {PoolError} as `create` does, or as `open` does for any failure but a missing file (which is created).
+   * @throws {PoolCorruptError} when the file exists and is not a valid pool.
+   * @throws {SchemaMismatchError} when a class differs from the existing pool's catalog.
+   */
   static openOrCreate(path: string, options: PoolCreateOptions & Pick<PoolOpenOptions, 'probe'> = {}): Pool {
     try {
       return Pool.open(path, options);
@@ -130,6 +140,7 @@ export class Pool {
     return this[SESSION].native.isPmem;
   }
 
+  /** True after `close()`: every view of the pool throws PoolClosedError from then on. */
   get closed(): boolean {
     return this[SESSION].closed;
   }
@@ -137,6 +148,8 @@ export class Pool {
   /**
    * The root object of class `Class`, allocated (zeroed) on first use.
    * @throws {TypeError} when Class is not one of the pool's types, or the existing root is of another class.
+   * @throws {OutOfSpaceError} when the pool has no room for the root object.
+   * @throws {PoolClosedError} when the pool is closed.
    */
   root<T extends object>(Class: PersistentClass<T>): T {
     const session = this.live();
@@ -166,6 +179,8 @@ export class Pool {
    * zeroed, then assigns `init`'s fields. Constructors are not run: persistent objects are views.
    * @throws {OutOfSpaceError} when the pool is full (the transaction is aborted).
    * @throws {FieldValueError} when an init value does not fit its field (the transaction is aborted).
+   * @throws {TypeError} when Class is not one of the pool's types, or `init` names a field it lacks.
+   * @throws {PoolClosedError} when the pool is closed.
    */
   create<T extends object>(Class: PersistentClass<T>, init?: Partial<T>): T {
     const session = this.live();
@@ -189,6 +204,7 @@ export class Pool {
    * Frees `obj` transactionally (with its heap strings/bytes and the nodes of its maps and vectors). Its view, and any other view of it,
    * throws InvalidObjectError afterwards; an abort brings it back.
    * @throws {InvalidObjectError} when obj is already freed. @throws {TypeError} when obj is not a live object of this pool.
+   * @throws {PoolClosedError} when the pool is closed.
    */
   free(obj: object): void {
     const session = this.live();
@@ -208,7 +224,10 @@ export class Pool {
     });
   }
 
-  /** Iterates every object of `Class` in the pool (a heap walk by type number: O(objects in the pool)). */
+  /**
+   * Iterates every object of `Class` in the pool (a heap walk by type number: O(objects in the pool)).
+   * @throws {TypeError} when Class is not one of the pool's types. @throws {PoolClosedError} when the pool is closed.
+   */
   objects<T extends object>(Class: PersistentClass<T>): IterableIterator<T> {
     // Checked at the call, not at the first next(): a generator would defer the errors.
     const session = this.live();
@@ -220,12 +239,12 @@ export class Pool {
     })();
   }
 
-  /** The layouts of the classes this pool session knows. */
+  /** The layouts of the classes this pool session knows. @throws {PoolClosedError} when the pool is closed. */
   layouts(): TypeLayout[] {
     return this.live().layouts();
   }
 
-  /** The root object, of whatever class it is, or null when none was created yet. */
+  /** The root object, of whatever class it is, or null when none was created yet. @throws {PoolClosedError} when the pool is closed. */
   rootObject(): object | null {
     const offset = Number(this.live().dv.getBigUint64(this.rootOffset + RootField.userRoot, true));
     return offset === 0 ? null : this.objectAt(offset);
@@ -234,6 +253,7 @@ export class Pool {
   /**
    * The live object at `offset`, of the class its type number names.
    * @throws {InvalidObjectError} when no live object starts there. @throws {TypeError} when its type number is not one of the pool's classes.
+   * @throws {PoolClosedError} when the pool is closed.
    */
   objectAt(offset: number): object {
     const session = this.live();
@@ -244,7 +264,11 @@ export class Pool {
     return session.viewAt(layout, offset);
   }
 
-  /** Where `obj` lives in the pool and what it is. @throws {TypeError} when obj is not a live object of this pool. */
+  /**
+   * Where `obj` lives in the pool and what it is: `offset` from the start of the pool, and the `layout` of its class.
+   * @throws {TypeError} when obj is not a live object of this pool. @throws {InvalidObjectError} when obj was freed.
+   * @throws {PoolClosedError} when the pool is closed.
+   */
   locate(obj: object): { offset: number; layout: TypeLayout } {
     const session = this.live();
     if (!isView(obj) || obj[STATE].session !== session) throw new TypeError('locate: expected a live object of this pool');
@@ -256,13 +280,15 @@ export class Pool {
   /**
    * The pmemts deep check: types known, fields decodable, refs and heap slots live, everything
    * reachable from the root (leaks listed). O(objects in the pool).
+   * @param onProgress - called with the count of allocations listed so far, every 1,000 of them.
+   * @throws {TypeError} when onProgress is not a function. @throws {PoolClosedError} when the pool is closed.
    */
   deepCheck(onProgress?: (objectsScanned: number) => void): CheckReport {
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`deepCheck: onProgress must be a function, got ${typeof onProgress}`);
     return deepCheck(this.live(), this.rootOffset, onProgress);
   }
 
-  /** Every allocation in the pool (objects, heap strings, the catalog): offset, type number, usable size. */
+  /** Every allocation in the pool (objects, heap strings, the catalog): `offset`, libpmemobj `typeNum`, `usableSize` in bytes. @throws {PoolClosedError} when the pool is closed. */
   *heap(): IterableIterator<{ offset: number; typeNum: number; usableSize: number }> {
     const native = this.live().native;
     for (let offset = native.first(); offset !== 0; offset = native.next(offset)) {
@@ -270,22 +296,22 @@ export class Pool {
     }
   }
 
-  /** Mapped size of the pool file in bytes. */
+  /** Mapped size of the pool file in bytes. @throws {PoolClosedError} when the pool is closed. */
   get size(): number {
     return this.live().native.size;
   }
 
-  /** The pool's uuid_lo (the tag of its PMEMoids). */
+  /** The pool's uuid_lo (the tag of its PMEMoids). @throws {PoolClosedError} when the pool is closed. */
   get uuidLo(): bigint {
     return this.live().native.uuidLo;
   }
 
-  /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). */
+  /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). @throws {PoolClosedError} when the pool is closed. */
   flush(): void {
     this.live().flush(true);
   }
 
-  /** Counters since the pool was opened. */
+  /** Counters since the pool was opened. @throws {PoolClosedError} when the pool is closed. */
   stats(): PoolStats {
     const session = this.live();
     return { ...session.stats, dramBytes: session.cache?.heldBytes ?? 0 };

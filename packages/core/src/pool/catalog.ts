@@ -22,14 +22,23 @@ const FORMAT = 1;
 
 export const RootField = { magic: 0, format: 8, openFlag: 12, catalogOff: 16, catalogLen: 24, userRoot: 32, userRootType: 40 } as const;
 
+/** One field of a class as the schema catalog stores it (the JSON form of a FieldLayout). */
 export interface CatalogField {
+  /** The field's property name. */
   name: string;
+  /** Its kind: `scalar`, `string`, `heapString`, `heapBytes`, `bytes`, `array`, `struct`, `ref`, `map` or `vector`. */
   kind: string;
+  /** Scalar type of a scalar field, or element type of an array. */
   scalar?: string;
+  /** Byte offset in the object. */
   offset: number;
+  /** Bytes the field occupies. */
   size: number;
+  /** Alignment of the offset. */
   align: number;
+  /** Element count (array) or byte count (bytes). */
   length?: number;
+  /** Capacity in UTF-8 bytes of an inline string. */
   maxBytes?: number;
   /** Struct, ref, or the class a map's values or a vector's elements refer to. */
   target?: string;
@@ -39,20 +48,32 @@ export interface CatalogField {
   value?: CatalogCollectionValue;
 }
 
+/** A map's value or a vector's element type as the catalog stores it: a ref names its class in the field's `target`. */
 export type CatalogCollectionValue = Exclude<CollectionValueSpec, { kind: 'ref' }> | { kind: 'ref' };
 
+/** One class as the schema catalog stores it. */
 export interface CatalogType {
+  /** Its stable type name. */
   name: string;
+  /** libpmemobj type number of its objects. */
   typeNum: number;
+  /** Layout version (`@Persistent({ version })`). */
   version: number;
+  /** Bytes of one object. */
   size: number;
+  /** Alignment of the object. */
   align: number;
+  /** SHA-256 (hex) of the canonical layout. */
   fingerprint: string;
+  /** In layout order. */
   fields: CatalogField[];
 }
 
+/** The schema catalog of a pool: every class ever registered in it. */
 export interface Catalog {
+  /** Version of the catalog's JSON form. */
   format: number;
+  /** Every class, in registration order. */
   types: CatalogType[];
 }
 

@@ -9,6 +9,7 @@ import type { PoolSession } from './PoolSession';
 import { RootField } from './catalog';
 import type { FieldLayout, TypeLayout } from '../layout';
 
+/** One problem the deep check found. */
 export interface CheckProblem {
   /**
    * `dangling-ref`: a ref names no live object of its class (it was freed while still referenced).
@@ -20,14 +21,21 @@ export interface CheckProblem {
   readonly kind: 'unknown-type' | 'undersized' | 'bad-field' | 'dangling-ref' | 'dangling-slot' | 'bad-collection' | 'leak';
   /** `Class@offset` (or `type#n@offset` for unknown types). */
   readonly object: string;
+  /** The field at fault, when the problem is one field's. */
   readonly field?: string;
+  /** What is wrong, in words. */
   readonly message: string;
 }
 
+/** What `Pool.deepCheck` found; the pool is sound when `problems` is empty. */
 export interface CheckReport {
+  /** Allocations in the heap (objects, heap strings/bytes, collection nodes, the catalog). */
   readonly objects: number;
+  /** Allocations reachable from the root record (the catalog and the root object). */
   readonly reachable: number;
+  /** Allocations by class name (pmemts's own in parentheses, unknown type numbers as `type#n`). */
   readonly byType: Record<string, number>;
+  /** Every problem found, in heap order; empty for a sound pool. */
   readonly problems: CheckProblem[];
 }
 

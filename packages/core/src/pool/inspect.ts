@@ -54,6 +54,8 @@ export function readLayoutName(file: string): string {
 /**
  * The schema catalog of a pool file (opens and closes it; writes nothing). Ref targets are persistent
  * names, also for a pool written when the catalog held JS class names (see resolveLegacyTargets).
+ * @throws {PoolError} {@link Pool.open}'s failures of the file (missing, locked, wrong layout).
+ * @throws {PoolCorruptError} when the file is not a valid pool (NOT_PMEMTS_POOL when pmemts did not write it), or its catalog is unusable (CATALOG_CORRUPT).
  */
 export function readPoolCatalog(file: string, layout: string, probe: 'open' | 'walk' | false = 'walk'): Catalog {
   const handle = native.open(file, layout, { probe });
@@ -231,6 +233,10 @@ export interface InspectionOptions {
  * nothing unless `writable` (see PoolOpenOptions.inspect): the unclean-shutdown record and the
  * catalog stay as found. libpmemobj has no read-only open: the pool is mapped read-write and its
  * recovery may run.
+ * @returns the open `pool`, its `catalog`, and the `layout` name it was opened with.
+ * @throws {PoolError} when the file is missing, locked, or not a regular file or device.
+ * @throws {PoolCorruptError} when it is not a pmemts pool, or its catalog is unusable (CATALOG_CORRUPT).
+ * @throws {SchemaMismatchError} when the classes rebuilt from the catalog do not reproduce it.
  */
 export function openForInspection(file: string, options: InspectionOptions = {}): { pool: Pool; catalog: Catalog; layout: string } {
   requireString('openForInspection: path', file);

@@ -1,9 +1,12 @@
 /** Counters of one open pool; `pool.stats()` returns a copy. */
 export interface PoolStats {
+  /** Transactions committed (nested calls count once, with their outermost transaction). */
   commits: number;
+  /** Transactions aborted (a throw in the closure, or a failure while committing). */
   aborts: number;
   /** Undo-log snapshots taken (pmemobj_tx_add_range calls, batched ones included). */
   snapshots: number;
+  /** Bytes those snapshots copied into the undo log. */
   snapshotBytes: number;
   /** Write-back commits made through libpmemobj's redo log (the action API) instead of the undo log. */
   redoCommits: number;
@@ -15,8 +18,11 @@ export interface PoolStats {
   flushes: number;
   /** Fences: one per commit that wrote, one per explicit flush batch. */
   drains: number;
+  /** Field reads of write-back objects served by their DRAM copy. */
   cacheHits: number;
+  /** Field reads of write-back objects that had to copy the object into DRAM first. */
   cacheMisses: number;
+  /** DRAM copies dropped (clean) or written back (dirty) to stay within `cacheBytes`. */
   cacheEvictions: number;
   /** Bytes of DRAM copies currently held by the write-back tier. */
   dramBytes: number;
