@@ -17,7 +17,7 @@ import { DEAD } from '../objects/view-state';
 import type { PoolStats } from '../pool/stats';
 
 /** Most one-word spans a redo commit takes (see the measurements above). */
-export const REDO_MAX_SPANS = 1;
+export const REDO_MAX_SPANS = 3;
 
 export class WriteBackCommit {
   private ranges = new Float64Array(48);
