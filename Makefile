@@ -63,5 +63,11 @@ bench: build bench/node_modules/.package-lock.json
 torture: build
 	PMEMTS_TORTURE=1 npx jest --runInBand test/crash test/fault test/model test/collections/map.kill.test.ts
 
+# The API reference of @pmemts/core, decorators and native from their TSDoc comments (typedoc.json), into
+# docs/api/. Any warning fails it, an exported symbol without documentation included.
+.PHONY: docs
+docs: build
+	npx typedoc
+
 clean:
 	rm -rf $(STAMPS) packages/*/dist packages/*/build packages/*/*.tsbuildinfo data
