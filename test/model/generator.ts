@@ -62,6 +62,7 @@ const STRUCT_VALUES: Record<string, fc.Arbitrary<unknown>> = {
 const STRUCT_INVALID: Record<string, readonly unknown[]> = { at: [{ x: 1, y: 'bad' }], note: [{ n: 1, text: 5 }] };
 
 type Assignable = Exclude<Kind, 'map' | 'vector'>;
+const SCALAR_KINDS: ReadonlySet<Kind> = new Set(['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'f32', 'f64', 'bool', 'timestamp']);
 const leafStore = fc.constantFrom(...ASSIGNABLE).chain((leaf) => VALID[leaf.kind as Assignable].map((value) => ({ path: leaf.path, value })));
 const structStore = fc.constantFrom(...Object.keys(STRUCTS)).chain((name) => STRUCT_VALUES[name].map((value) => ({ path: name, value })));
 const invalidStore = fc.oneof(
@@ -101,6 +102,12 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
   const store = fc
     .tuple(at, fc.oneof({ weight: 4, arbitrary: leafStore }, { weight: 1, arbitrary: structStore }))
     .map(([where, v]) => ({ op: 'store' as const, at: where, ...v }));
+  // A transaction of one to three scalar stores: under write-back Transaction such a write set is a few
+  // one-word spans, which commits through the redo log (the action API) rather than the undo log.
+  const scalarStore = fc
+    .tuple(at, fc.constantFrom(...ASSIGNABLE.filter((l) => SCALAR_KINDS.has(l.kind))).chain((leaf) => VALID[leaf.kind as Assignable].map((value) => ({ path: leaf.path, value }))))
+    .map(([where, v]) => ({ op: 'store' as const, at: where, ...v }));
+  const wordsTx = fc.array(scalarStore, { minLength: 1, maxLength: 3 }).map((body): Op => ({ op: 'tx', body, catchInner: false }));
   const storeInvalid = fc.tuple(at, invalidStore).map(([where, v]) => ({ op: 'storeInvalid' as const, at: where, ...v }));
   const free = fc.record({ op: fc.constant('free' as const), at });
   const collection = collectionOp(at, focus);
@@ -127,6 +134,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
     { weight: 1, arbitrary: storeInvalid },
     { weight: 1, arbitrary: free },
     { weight: 6, arbitrary: body.tx },
+    { weight: 4, arbitrary: wordsTx },
     { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
     ...(shape.reopen ? [{ weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) }] : []),
   );

@@ -23,12 +23,31 @@ export function compare(pool: Pool, model: Model, where: string): void {
   if (problems.length > 0) throw new Violation(`after ${where}:\n  ${problems.join('\n  ')}`);
 }
 
+/**
+ * Which commit logs the in-process runs went through, summed over every pool session: a generator that
+ * stopped producing one of them (say, no write-back transaction small enough for the redo log) would
+ * leave that path unchecked, so the test asserts both are reached.
+ */
+export const commitLogs = { redoCommits: 0, undoSnapshots: 0 };
+const seenStats = new WeakMap<Pool, { redoCommits: number; snapshots: number }>();
+
+function tallyCommitLogs(pool: Pool): void {
+  const now = pool.stats();
+  const before = seenStats.get(pool) ?? { redoCommits: 0, snapshots: 0 };
+  commitLogs.redoCommits += now.redoCommits - before.redoCommits;
+  commitLogs.undoSnapshots += now.snapshots - before.snapshots;
+  seenStats.set(pool, { redoCommits: now.redoCommits, snapshots: now.snapshots });
+}
+
 /** Runs `program` on `file` comparing pool and model after every step, and after the final close and a reopen. */
 export function runInProcess(file: string, program: Program, makeModel: MakeModel = realModel): void {
   runProgram(file, program, makeModel(program, 'kill'), {
     afterStep(index, pool, model, op) {
       const where = `step ${index} (${op === 'close' ? 'close' : op.op})`;
-      if (op !== 'close') return compare(pool, model, where);
+      if (op !== 'close') {
+        tallyCommitLogs(pool);
+        return compare(pool, model, where);
+      }
       const reopened = openPool(file, program);
       try {
         compare(reopened, model, `${where} and reopen`);

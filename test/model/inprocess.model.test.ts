@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { tempDir } from '../core/fixtures';
 import { budgetMs, checkPrograms, runCount } from './check';
 import { programs } from './generator';
-import { runInProcess } from './harness';
+import { commitLogs, runInProcess } from './harness';
 import type { Program } from './program';
 import { copyPool, createPool } from './runner';
 
@@ -39,4 +39,10 @@ test(`${RUNS} generated programs equal the model after every step`, async () => 
     numRuns: RUNS,
   });
   expect(ran).toBeGreaterThanOrEqual(1); // RUNS, or 1 when replaying PMEMTS_MODEL_PATH
+  if (ran >= 50) {
+    // Both commit logs were exercised: write-back redo commits and undo-logged transactions.
+    console.log(`commit logs: ${commitLogs.redoCommits} redo commits, ${commitLogs.undoSnapshots} undo snapshots`);
+    expect(commitLogs.redoCommits).toBeGreaterThan(0);
+    expect(commitLogs.undoSnapshots).toBeGreaterThan(0);
+  }
 }, budgetMs({ numRuns: RUNS, msPerRun: MS_PER_RUN }) + 60_000);
