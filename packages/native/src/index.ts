@@ -106,50 +106,98 @@ export interface NativePool {
 
   /** pmemobj_close; detaches `buffer`. A second call throws PoolClosedError. */
   close(): void;
-  /** pmemobj_root: offset of the root object, allocated (zeroed) or grown to at least `size` bytes. */
+  /**
+   * pmemobj_root: offset of the root object, allocated (zeroed) or grown to at least `size` bytes.
+   * @throws {OutOfSpaceError} when the pool has no room.
+   * @throws {OutOfBoundsError} for a size of 0 or over MAX_ALLOC_SIZE.
+   */
   root(size: number): number;
   /** pmemobj_root_size: 0 when no root exists yet. */
   rootSize(): number;
 
   /** pmemobj_tx_begin with no jmp_buf and POBJ_TX_FAILURE_RETURN: failures throw, never longjmp. Nests (flat). */
   txBegin(): void;
-  /** pmemobj_tx_xadd_range: snapshot [offset, offset+length) into the undo log (XAddFlags). */
+  /**
+   * pmemobj_tx_xadd_range: snapshot [offset, offset+length) into the undo log (XAddFlags).
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   * @throws {OutOfSpaceError} when the undo log has no room (the transaction is aborted).
+   */
   txAddRange(offset: number, length: number, flags?: number): void;
   /**
    * txBegin + txAddRange in one call: the first snapshot of a transaction opens it. When the snapshot
    * fails the transaction it began is aborted and ended before the error is thrown: nothing stays open.
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   * @throws {OutOfSpaceError} when the undo log has no room. @throws {TransactionError} when the transaction cannot begin.
    */
   txBeginAddRange(offset: number, length: number, flags?: number): void;
-  /** pmemobj_tx_xalloc: new object of `size` bytes and type number; returns its offset. */
+  /**
+   * pmemobj_tx_xalloc: new object of `size` bytes and type number; returns its offset.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {OutOfSpaceError} when the pool has no room (the transaction is aborted).
+   * @throws {OutOfBoundsError} for a size of 0 or over MAX_ALLOC_SIZE.
+   */
   txAlloc(size: number, typeNum: number, flags?: number): number;
-  /** txBegin + txAlloc in one call; when the allocation fails the transaction it began is aborted and ended. */
+  /**
+   * txBegin + txAlloc in one call; when the allocation fails the transaction it began is aborted and ended.
+   * @throws {OutOfSpaceError} when the pool has no room (the transaction is aborted).
+   * @throws {OutOfBoundsError} for a size of 0 or over MAX_ALLOC_SIZE. @throws {TransactionError} when the transaction cannot begin.
+   */
   txBeginAlloc(size: number, typeNum: number, flags?: number): number;
-  /** pmemobj_tx_realloc: returns the (possibly moved) offset. */
+  /**
+   * pmemobj_tx_realloc: returns the (possibly moved) offset.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {OutOfSpaceError} when the pool has no room (the transaction is aborted).
+   * @throws {InvalidObjectError} when `offset` is not a live object.
+   */
   txRealloc(offset: number, size: number, typeNum: number): number;
-  /** pmemobj_tx_free: frees at commit; undone by abort. */
+  /**
+   * pmemobj_tx_free: frees at commit; undone by abort.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {InvalidObjectError} INVALID_OBJECT when `offset` is not a live object.
+   */
   txFree(offset: number): void;
   /**
    * For each (dst, length, srcOffset) triple in `ranges`: snapshot [dst, dst+length) (XAddFlags in
    * `flags`) and copy `source[srcOffset..]` there. One native call for a whole commit's writes.
    * `count` uses only the first `count` triples (default: all), so one scratch array can be reused.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {OutOfBoundsError} when a range falls outside the mapping or `source`.
+   * @throws {OutOfSpaceError} when the undo log has no room (the transaction is aborted).
    */
   txWriteBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
-  /** pmemobj_tx_commit. */
+  /**
+   * pmemobj_tx_commit.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {TransactionError} TX_FAILED when libpmemobj cannot commit.
+   */
   txCommit(): void;
-  /** txCommit + txEnd in one call: returns the transaction's errnum (0 when committed). */
+  /**
+   * txCommit + txEnd in one call: returns the transaction's errnum (0 when committed).
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   */
   txCommitEnd(): number;
   /**
    * txWriteBatch + txCommit + txEnd in one call, inside the open transaction. On any failure (bad
    * arguments included) the transaction is aborted and ended, then the error is thrown.
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   * @throws {OutOfBoundsError} when a range falls outside the mapping or `source`. @throws {OutOfSpaceError} when the undo log has no room.
    */
   txCommitBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
-  /** pmemobj_tx_abort(errnum). */
+  /**
+   * pmemobj_tx_abort(errnum).
+   * @throws {TransactionError} TX_NOT_ACTIVE when no transaction is in its work stage.
+   */
   txAbort(errnum?: number): void;
   /** pmemobj_tx_end: returns the transaction's errnum (0 when committed). */
   txEnd(): number;
   /** pmemobj_tx_stage. */
   txStage(): TxStage;
-  /** begin + txWriteBatch + commit + end in one native call; aborts and throws on any failure. */
+  /**
+   * begin + txWriteBatch + commit + end in one native call; aborts and throws on any failure.
+   * @throws {OutOfBoundsError} when a range falls outside the mapping or `source`. @throws {OutOfSpaceError} when the undo log has no room.
+   * @throws {TransactionError} when the transaction cannot begin or commit.
+   */
   runBatch(ranges: Float64Array, source: Uint8Array, flags?: number, count?: number): void;
   /**
    * Commits the ranges through libpmemobj's action API instead of a transaction: each 8-byte word of
@@ -157,27 +205,50 @@ export interface NativePool {
    * applies them through the redo log, all or none, also across a power failure. Offsets and lengths
    * must be multiples of 8, at most MAX_PUBLISH_WORDS words, and no transaction may be open on the
    * thread (TX_OPEN). On failure nothing is written.
+   * @throws {TransactionError} TX_OPEN inside a transaction, TX_FAILED when libpmemobj cannot publish.
+   * @throws {OutOfBoundsError} for a range outside the mapping or `source`, not 8-byte aligned, or over MAX_PUBLISH_WORDS words.
    */
   publishWords(ranges: Float64Array, source: Uint8Array, count?: number): void;
 
-  /** pmemobj_persist: flush + drain [offset, offset+length). */
+  /**
+   * pmemobj_persist: flush + drain [offset, offset+length).
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   */
   persist(offset: number, length: number): void;
-  /** pmemobj_flush. */
+  /**
+   * pmemobj_flush.
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   */
   flush(offset: number, length: number): void;
   /** pmemobj_drain. */
   drain(): void;
-  /** pmemobj_memcpy: copy `source` to `offset` and persist it (MemFlags). */
+  /**
+   * pmemobj_memcpy: copy `source` to `offset` and persist it (MemFlags).
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   */
   memcpyPersist(offset: number, source: Uint8Array, flags?: number): void;
-  /** pmemobj_memset: fill and persist (MemFlags). */
+  /**
+   * pmemobj_memset: fill and persist (MemFlags).
+   * @throws {OutOfBoundsError} when the range falls outside the mapping.
+   */
   memsetPersist(offset: number, byte: number, length: number, flags?: number): void;
 
   /** pmemobj_first (filtered by type number when given): offset of the first object, 0 when none. */
   first(typeNum?: number): number;
-  /** pmemobj_next (filtered by type number when given): 0 at the end. */
+  /**
+   * pmemobj_next (filtered by type number when given): 0 at the end.
+   * @throws {InvalidObjectError} INVALID_OBJECT when `offset` is not a live object.
+   */
   next(offset: number, typeNum?: number): number;
-  /** pmemobj_type_num of a live object. */
+  /**
+   * pmemobj_type_num of a live object.
+   * @throws {InvalidObjectError} INVALID_OBJECT when `offset` is not a live object.
+   */
   typeNum(offset: number): number;
-  /** pmemobj_alloc_usable_size of a live object. */
+  /**
+   * pmemobj_alloc_usable_size of a live object.
+   * @throws {InvalidObjectError} INVALID_OBJECT when `offset` is not a live object.
+   */
   usableSize(offset: number): number;
   /**
    * Whether `offset` is a live object of this pool (an allocated, not freed, object start), exactly as
