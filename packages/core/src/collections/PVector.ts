@@ -69,7 +69,7 @@ export class PVector<T = unknown> implements Iterable<T> {
     return this.type.elements.read(this.type.session.dv, at) as T;
   }
 
-  /** Replaces the element at `index`. @throws {RangeError} for an index out of range; {FieldValueError} for a bad value. */
+  /** Replaces the element at `index`. @throws {RangeError} for an index out of range. @throws {FieldValueError} for a value the element type refuses. */
   set(index: number, value: T): void {
     const type = this.type;
     const at = this.elementAt(index, 'set');
@@ -81,7 +81,11 @@ export class PVector<T = unknown> implements Iterable<T> {
     });
   }
 
-  /** Appends the values (all checked before any is stored); returns the new length. */
+  /**
+   * Appends the values (all checked before any is stored); returns the new length.
+   * @throws {FieldValueError} for a value the element type refuses (nothing is appended).
+   * @throws {OutOfSpaceError} when the pool has no room for the grown array (the transaction is aborted).
+   */
   push(...values: T[]): number {
     this.insertAll(this.length, values);
     return this.length;
@@ -93,7 +97,10 @@ export class PVector<T = unknown> implements Iterable<T> {
     return length === 0 ? undefined : this.removeAt(length - 1);
   }
 
-  /** Inserts `value` before `index` (index = length appends). @throws {RangeError} for an index outside [0, length]. */
+  /**
+   * Inserts `value` before `index` (index = length appends). @throws {RangeError} for an index outside [0, length].
+   * @throws {FieldValueError} for a value the element type refuses. @throws {OutOfSpaceError} when the pool has no room.
+   */
   insert(index: number, value: T): void {
     this.insertAll(index, [value]);
   }
