@@ -328,6 +328,19 @@ Napi::Value Pool::JS_txWriteBatch(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value Pool::CommitBatchLevel(Napi::Env env, const double* ranges, size_t count, const uint8_t* source, uint64_t flags,
+                                   const char* what) {
+  int err = ApplyBatch(ranges, count, source, flags);
+  if (err != 0) {
+    AbortLevel(err);
+  } else {
+    pmemobj_tx_commit();
+    err = EndLevel();
+  }
+  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), std::string(what) + " aborted", err);
+  return env.Undefined();
+}
+
 Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BatchArgs args;
@@ -337,15 +350,7 @@ Napi::Value Pool::JS_runBatch(const Napi::CallbackInfo& info) {
     return ThrowError(env, ErrorKind::Transaction, "TX_OPEN", "runBatch runs its own transaction; one is already open on this thread");
   }
   if (!BeginLevel(env, "runBatch")) return env.Undefined();
-  int err = ApplyBatch(args.ranges, args.count, args.source, args.flags);
-  if (err != 0) {
-    AbortLevel(err);
-  } else {
-    pmemobj_tx_commit();
-    err = EndLevel();
-  }
-  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "runBatch aborted", err);
-  return env.Undefined();
+  return CommitBatchLevel(env, args.ranges, args.count, args.source, args.flags, "runBatch");
 }
 
 // The end of a write-back transaction that also allocated or freed: its dirty ranges go through the
@@ -358,15 +363,7 @@ Napi::Value Pool::JS_txCommitBatch(const Napi::CallbackInfo& info) {
     AbortLevel(ECANCELED);
     return env.Undefined();
   }
-  int err = ApplyBatch(args.ranges, args.count, args.source, args.flags);
-  if (err != 0) {
-    AbortLevel(err);
-  } else {
-    pmemobj_tx_commit();
-    err = EndLevel();
-  }
-  if (err != 0) return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "txCommitBatch aborted", err);
-  return env.Undefined();
+  return CommitBatchLevel(env, args.ranges, args.count, args.source, args.flags, "txCommitBatch");
 }
 
 // A commit through the action API: every 8-byte word of the ranges becomes a pmemobj_set_value action

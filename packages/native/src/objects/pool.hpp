@@ -95,6 +95,9 @@ class Pool : public Napi::ObjectWrap<Pool> {
   bool ValidateBatch(Napi::Env env, const double* ranges, size_t count, size_t sourceLength);
   // Snapshots and copies a validated batch; returns 0 or the errno of the failed snapshot.
   int ApplyBatch(const double* ranges, size_t count, const uint8_t* source, uint64_t flags);
+  // ApplyBatch in the open level, then commits and ends it (or aborts and ends it, and throws).
+  Napi::Value CommitBatchLevel(Napi::Env env, const double* ranges, size_t count, const uint8_t* source, uint64_t flags,
+                               const char* what);
 
   // Live object start: the running transaction's changes first, then the persistent heap's own record.
   bool IsLive(uint64_t offset);
