@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { Field, Persistent, Pool, runTransaction, WritePolicy } from '@pmemts/core';
 import { MAX_PUBLISH_WORDS } from '@pmemts/native';
-import { Counter, tempDir } from './fixtures';
+import { Counter, Everything, Point, tempDir } from './fixtures';
 
 /** 12 bytes: a u32 at offset 4 shares its word with `a`; `c`'s word would end past the object. */
 @Persistent({ name: 'Packed' })
@@ -24,7 +24,7 @@ class Wide {
   @Field({ type: 'array', of: 'f64', length: MAX_PUBLISH_WORDS + 8 }) values!: number[];
 }
 
-const TYPES = [Counter, Packed, Wide];
+const TYPES = [Counter, Packed, Wide, Everything, Point];
 const tmp = tempDir('commit-paths');
 afterAll(() => tmp.cleanup());
 
@@ -192,4 +192,47 @@ describe('widening a dirty span to whole words stays inside the object', () => {
       [20, 0x44444444, 0x32],
     ]);
   });
+});
+
+test('random stores to every kind of field, one to three per transaction, some aborted: reopen shows what the views showed', () => {
+  const e = pool.root(Everything);
+  let seed = 11;
+  const next = (n: number) => (((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n);
+  // Fields of every size and alignment (u8 at 0 shares its word with i8, u16 and i16), inline and heap.
+  const stores: (() => void)[] = [
+    () => (e.u8 = next(256)),
+    () => (e.i8 = next(256) - 128),
+    () => (e.u16 = next(65536)),
+    () => (e.i16 = next(65536) - 32768),
+    () => (e.u32 = next(2 ** 24)),
+    () => (e.i32 = next(2 ** 24) - 2 ** 23),
+    () => (e.u64 = BigInt(next(2 ** 24))),
+    () => (e.i64 = -BigInt(next(2 ** 24))),
+    () => (e.f32 = next(1000) / 4),
+    () => (e.f64 = next(1000) / 3),
+    () => (e.flag = next(2) === 1),
+    () => (e.when = new Date(next(2 ** 24) * 1000)),
+    () => (e.name = `n${next(1000)}`),
+    () => (e.essay = 'essay '.repeat(next(20))),
+    () => (e.blob = new Uint8Array(next(40)).fill(7)),
+    () => (e.tag = new Uint8Array([next(256), 1, 2, 3])),
+    () => (e.triple = [next(100), next(100), next(100)]),
+    () => (e.at = { x: next(100), y: next(100) } as Point),
+  ];
+  const shown = (x: Everything) =>
+    JSON.stringify([x.u8, x.i8, x.u16, x.i16, x.u32, x.i32, `${x.u64}`, `${x.i64}`, x.f32, x.f64, x.flag, x.when.getTime(), x.name, x.essay, [...x.blob], [...x.tag], x.triple, [x.at.x, x.at.y]]);
+  const redoBefore = pool.stats().redoCommits;
+  for (let i = 0; i < 300; i++) {
+    const picked = Array.from({ length: 1 + next(3) }, () => stores[next(stores.length)]);
+    if (next(5) === 0) {
+      const before = shown(e);
+      aborted(() => picked.forEach((store) => store()));
+      expect(shown(e)).toBe(before);
+    } else {
+      runTransaction(pool, () => picked.forEach((store) => store()));
+    }
+  }
+  expect(pool.stats().redoCommits - redoBefore).toBeGreaterThan(20); // the one-word transactions
+  const expected = shown(e);
+  expect(shown(reopen().root(Everything))).toBe(expected);
 });
