@@ -227,6 +227,14 @@ describe('publishWords', () => {
     expect(pool.txStage()).toBe(n.TxStage.None);
   });
 
+  test('no triples, or a count of 0: nothing written, no error', () => {
+    const before = digest();
+    pool.publishWords(new Float64Array(0), new Uint8Array(0));
+    pool.publishWords(ranges(o, 8, 0), word(1), 0);
+    expect(digest()).toBe(before);
+    expect(pool.txStage()).toBe(n.TxStage.None);
+  });
+
   test('takes MAX_PUBLISH_WORDS words in one call, across triples', () => {
     expect(n.MAX_PUBLISH_WORDS).toBeGreaterThanOrEqual(1);
     const big = pool.txBeginAlloc(8 * n.MAX_PUBLISH_WORDS + 64, 2);
