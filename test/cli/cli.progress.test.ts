@@ -84,7 +84,7 @@ function onTerminal(...args: string[]): { status: number | null; out: string } {
 
     const exported = onTerminal('export', pool, '--type', 'Account');
     expect(exported.status).toBe(0);
-    expect(exported.out).toContain('\r\x1b[Kexport: Account: ');
+    expect(exported.out).toContain(`\r\x1b[Kexport: opening ${pool}`);
     expect(JSON.parse(exported.out.slice(exported.out.lastIndexOf('\x1b[K') + 3)).objects).toHaveLength(4);
   });
 

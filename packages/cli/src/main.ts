@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ExitStatus, reportFailure } from './errors';
 import { cellText, table, toJson } from './format';
-import { withPool } from './open';
+import { withPool, type Inspected } from './open';
 import { DEFAULT_SHOW_ENTRIES, MAX_SHOW_DEPTH, MAX_SHOW_ENTRIES } from './options';
 import { info } from './commands/info';
 import { types } from './commands/types';
@@ -47,36 +47,39 @@ function withCommandProgress<T>(fn: (progress: Progress) => T): T {
   return withProgress({ quiet: program.opts<{ quiet?: boolean }>().quiet }, fn);
 }
 
+/** Opens the pool (whose probe child walks the heap: as long as the command's own walk), runs `fn`, closes it. */
+function inspect<T>(command: string, file: string, layout: string | undefined, fn: (inspected: Inspected, progress: Progress) => T): T {
+  return withCommandProgress((progress) => {
+    progress.stage(`${command}: opening ${file}`);
+    return withPool(file, layout, (p) => fn(p, progress));
+  });
+}
+
 const withCommon = (c: Command) => c.option('--json', 'machine-readable output').option('--layout <name>', 'libpmemobj layout name (default: read from the pool header)');
 
-withCommon(program.command('info <pool>').description('file, size, heap use, layout, mapping, uuid, catalog summary')).action((file: string, o: Common) =>
-  withPool(file, o.layout, (p) => {
-    const data = withCommandProgress((progress) => info(p, progress));
-    print(data, o.json, () => table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
-  }),
-);
+withCommon(program.command('info <pool>').description('file, size, heap use, layout, mapping, uuid, catalog summary')).action((file: string, o: Common) => {
+  const data = inspect('info', file, o.layout, info);
+  print(data, o.json, () => table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
+});
 
-withCommon(program.command('types <pool>').description('classes in the catalog with counts and fields')).action((file: string, o: Common) =>
-  withPool(file, o.layout, (p) => {
-    const data = withCommandProgress((progress) => types(p, progress));
-    print(data, o.json, () =>
-      data
-        .map((t) => `${t.name}  #${t.typeNum}  v${t.version}  ${t.size} B  ${t.objects} objects (${t.bytes} B)\n` + table(['  field', 'type', 'offset', 'size'], t.fields.map((f) => [`  ${f.name}`, String(f.type), f.offset, f.size])))
-        .join('\n\n'),
-    );
-  }),
-);
+withCommon(program.command('types <pool>').description('classes in the catalog with counts and fields')).action((file: string, o: Common) => {
+  const data = inspect('types', file, o.layout, types);
+  print(data, o.json, () =>
+    data
+      .map((t) => `${t.name}  #${t.typeNum}  v${t.version}  ${t.size} B  ${t.objects} objects (${t.bytes} B)\n` + table(['  field', 'type', 'offset', 'size'], t.fields.map((f) => [`  ${f.name}`, String(f.type), f.offset, f.size])))
+      .join('\n\n'),
+  );
+});
 
 withCommon(program.command('ls <pool>').description('objects as rows of their fields').option('--type <Class>', 'only this class').option('--limit <n>', 'at most n rows (n ≥ 1)')).action(
-  (file: string, o: Common & { type?: string; limit?: string }) =>
-    withPool(file, o.layout, (p) => {
-      const rows = withCommandProgress((progress) => ls(p, o, progress));
-      print(rows, o.json, () => {
-        if (rows.length === 0) return '(no objects)';
-        const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-        return table(headers, rows.map((r) => headers.map((h) => (h in r ? cellText(r[h]) : ''))));
-      });
-    }),
+  (file: string, o: Common & { type?: string; limit?: string }) => {
+    const rows = inspect('ls', file, o.layout, (p, progress) => ls(p, o, progress));
+    print(rows, o.json, () => {
+      if (rows.length === 0) return '(no objects)';
+      const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      return table(headers, rows.map((r) => headers.map((h) => (h in r ? cellText(r[h]) : ''))));
+    });
+  },
 );
 
 withCommon(
@@ -88,11 +91,10 @@ withCommon(
     .option('--field <name>', 'the map or vector that --after pages')
     .option('--after <key>', "start after this key (a map) or index (a vector): the page's `next`"),
 ).action(
-  (file: string, target: string, o: Common & { depth?: string; entries?: string; field?: string; after?: string }) =>
-    withPool(file, o.layout, (p) => {
-      const data = show(p, target, o);
-      print(data, o.json, () => toJson(data));
-    }),
+  (file: string, target: string, o: Common & { depth?: string; entries?: string; field?: string; after?: string }) => {
+    const data = inspect('show', file, o.layout, (p) => show(p, target, o));
+    print(data, o.json, () => toJson(data));
+  },
 );
 
 withCommon(program.command('check <pool>').description('pmemobj_check plus the pmemts deep check; exit 1 when problems are found')).action((file: string, o: Common) => {
@@ -104,25 +106,21 @@ withCommon(program.command('check <pool>').description('pmemobj_check plus the p
   if (!result.consistent) process.exitCode = ExitStatus.problemsFound;
 });
 
-withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) =>
-  withPool(file, o.layout, (p) => {
-    const data = withCommandProgress((progress) => stats(p, progress));
-    print(data, o.json, () =>
-      [
-        `pool ${data.poolBytes} B, allocated ${data.allocatedBytes} B, internal fragmentation ${(data.internalFragmentation * 100).toFixed(1)}%`,
-        table(['class', 'objects', 'usable B', 'payload B'], data.byClass.map((c) => [c.name, c.objects, c.usableBytes, c.payloadBytes])),
-        table(['size ≤', 'objects'], data.bySize.map((s) => [s.upTo, s.objects])),
-      ].join('\n\n'),
-    );
-  }),
-);
+withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) => {
+  const data = inspect('stats', file, o.layout, stats);
+  print(data, o.json, () =>
+    [
+      `pool ${data.poolBytes} B, allocated ${data.allocatedBytes} B, internal fragmentation ${(data.internalFragmentation * 100).toFixed(1)}%`,
+      table(['class', 'objects', 'usable B', 'payload B'], data.byClass.map((c) => [c.name, c.objects, c.usableBytes, c.payloadBytes])),
+      table(['size ≤', 'objects'], data.bySize.map((s) => [s.upTo, s.objects])),
+    ].join('\n\n'),
+  );
+});
 
-withCommon(program.command('export <pool>').description('objects as JSON').option('--type <Class>', 'only this class')).action((file: string, o: Common & { type?: string }) =>
-  withPool(file, o.layout, (p) => {
-    const data = withCommandProgress((progress) => exportObjects(p, o, progress));
-    process.stdout.write(toJson(data) + '\n');
-  }),
-);
+withCommon(program.command('export <pool>').description('objects as JSON').option('--type <Class>', 'only this class')).action((file: string, o: Common & { type?: string }) => {
+  const data = inspect('export', file, o.layout, (p, progress) => exportObjects(p, o, progress));
+  process.stdout.write(toJson(data) + '\n');
+});
 
 withCommon(program.command('import <pool> <json>').description('create the objects of an export inside one transaction')).action((file: string, json: string, o: Common) => {
   const data = withCommandProgress((progress) => importObjects(file, json, o.layout, progress));

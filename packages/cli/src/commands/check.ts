@@ -21,8 +21,11 @@ export function check(file: string, layout: string | undefined, progress: Progre
   if (!pmemobjCheck.consistent) {
     return { consistent: false, pmemobjCheck, objects: 0, reachable: 0, byType: {}, problems: [{ kind: 'bad-field', object: 'pool', message: `pmemobj_check: ${pmemobjCheck.message || 'inconsistent'}` }] };
   }
-  progress.stage('check: deep check', 'allocations listed');
-  // deepCheck reports the heap listing only; its field checks and reachability walk follow without a count.
-  const report = withPool(file, name, ({ pool }) => pool.deepCheck((n) => progress.update(n)));
+  progress.stage(`check: opening ${file}`);
+  const report = withPool(file, name, ({ pool }) => {
+    progress.stage('check: deep check', 'allocations listed');
+    // deepCheck reports the heap listing only; its field checks and reachability walk follow without a count.
+    return pool.deepCheck((n) => progress.update(n));
+  });
   return { consistent: report.problems.length === 0, pmemobjCheck, ...report };
 }

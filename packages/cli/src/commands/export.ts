@@ -41,8 +41,10 @@ export function importObjects(file: string, jsonFile: string, layout: string | u
   progress.stage(`import: reading ${jsonFile}`);
   const data = readExport(jsonFile);
   const name = layout ?? readLayoutName(file);
+  progress.stage(`import: reading the catalog of ${file}`);
   const layouts = resolveLayouts(classesFromCatalog(readPoolCatalog(file, name)));
   const entries = decodeEntries(jsonFile, data, new Map(layouts.map((l) => [l.name, l])), progress);
+  progress.stage(`import: opening ${file}`);
   const { pool } = openForInspection(file, { layout: name, writable: true });
   try {
     const ctors = new Map(pool.layouts().map((l) => [l.name, l.ctor]));
