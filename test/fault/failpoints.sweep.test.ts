@@ -121,6 +121,27 @@ test('one-word write-back commits (the redo path) survive every injected failure
     };
   }));
 
+test('store-only write-back transfers (undo in a transaction of their own, runBatch) survive every injected failure', () =>
+  sweep('store-only', () => {
+    const { pool, bank } = openBank(tmp.file('store-only-sweep'), 4, { memory: { writePolicy: WritePolicy.WriteBack } });
+    const [from, to] = accountsOf(bank);
+    return {
+      pool,
+      run: () => {
+        const redo = pool.stats().redoCommits;
+        runTransaction(pool, () => {
+          from.balance -= 2n;
+          to.balance += 2n;
+          from.transfers += 1;
+          to.transfers += 1;
+          bank.transferCount += 1n;
+        });
+        expect(pool.stats().redoCommits).toBe(redo); // two-word spans: not the redo path
+      },
+      observe: () => describe(bank),
+    };
+  }));
+
 /** A write-back bank whose deposits (one 8-byte word each) commit through publishWords. */
 function openRedoBank(file: string): { pool: Pool; bank: Bank; deposit(): void } {
   const { pool, bank } = openBank(file, 4, { memory: { writePolicy: WritePolicy.WriteBack } });
