@@ -66,10 +66,14 @@ for (const mode of modes) {
   console.log(`\n## ${mode === 'shm' ? 'process-crash durable (/dev/shm, PMEM_IS_PMEM_FORCE=1; lmdb noSync; sqlite WAL synchronous=OFF)' : 'power-failure durable on this disk (msync / fsync per commit)'}`);
   for (const group of [...new Set(trials.map((t) => t.group))]) {
     const rows = [];
-    for (const trial of trials.filter((t) => t.group === group && (!only || only.includes(t.name) || only.includes(t.group)))) {
-      if (mode === 'disk' && (trial.reads || trial.shmOnly)) continue; // reads do not touch the disk
-      const runs = [];
-      for (let r = 0; r < repeat; r++) runs.push(runOnce(trial, mode));
+    const chosen = trials.filter((t) => t.group === group && (!only || only.includes(t.name) || only.includes(t.group)))
+      .filter((t) => !(mode === 'disk' && (t.reads || t.shmOnly))); // reads do not touch the disk
+    // Repeats go round the group's trials (A B C, A B C, ...), not trial by trial: this shared VM's speed
+    // drifts within minutes, and a ratio is only fair between runs made at about the same time.
+    const runsOf = new Map(chosen.map((t) => [t, []]));
+    for (let r = 0; r < repeat; r++) for (const trial of chosen) runsOf.get(trial).push(runOnce(trial, mode));
+    for (const trial of chosen) {
+      const runs = runsOf.get(trial);
       for (let line = 0; line < runs[0].length; line++) {
         const rates = runs.map((lines) => lines[line].opsPerSec);
         const med = median(rates);
