@@ -17,7 +17,8 @@ import type { Pool, PersistentClass } from '../pool/Pool';
 import { runTransaction } from '../tx/runTransaction';
 import { LAYOUT, STATE, isStructView, isView, type View } from './view-state';
 
-type Plain = Record<string, unknown>;
+/** One object in the plain format: its persistent fields by name (see the module comment for refs, maps and vectors). */
+export type Plain = Record<string, unknown>;
 
 // --- toPlain ----------------------------------------------------------------------------------
 

@@ -219,6 +219,7 @@ function asCatalogCorrupt<T>(file: string, build: () => T): T {
   }
 }
 
+/** Options of openForInspection. */
 export interface InspectionOptions {
   /** libpmemobj layout name. @defaultValue read from the pool header */
   layout?: string;
