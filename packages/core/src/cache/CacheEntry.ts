@@ -22,6 +22,8 @@ export class CacheEntry {
   dirtyHi = 0;
   /** Allocated in the running transaction: copied without a snapshot at commit. */
   fresh = false;
+  /** Where the DRAM tier's ring holds this entry (kept by the tier). */
+  ringIndex = -1;
 
   constructor(
     readonly owner: CacheOwner,

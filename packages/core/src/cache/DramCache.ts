@@ -4,7 +4,8 @@
  * cached read is a DataView read on a chunk shared by thousands of objects, not on a small buffer of
  * its own (a per-object buffer cost two more cache misses per read). Freed slots are reused by size.
  * Clean entries are evicted under the byte budget with CLOCK (second chance), an LRU approximation
- * that costs one store per access instead of a list move; dirty entries are never evicted: they leave
+ * that costs one store per access instead of a list move; an entry leaves the ring in O(1) (the last
+ * entry takes its place), so aborting or freeing many cached objects stays linear; dirty entries are never evicted: they leave
  * only by commit/flush (then clean) or abort (then dropped).
  */
 import { CacheEntry, type CacheOwner } from './CacheEntry';
@@ -54,10 +55,8 @@ export class DramCache {
 
   /** Forgets an entry (abort, free, close); the next access reloads from PMEM. */
   drop(entry: CacheEntry): void {
-    const i = this.ring.indexOf(entry);
-    if (i >= 0) {
-      this.ring.splice(i, 1);
-      if (this.hand > i) this.hand--;
+    if (this.ring[entry.ringIndex] === entry) {
+      this.removeFromRing(entry.ringIndex);
       this.release(entry);
     }
     if (entry.owner.cache === entry) detach(entry.owner);
@@ -86,7 +85,8 @@ export class DramCache {
         entry.owner.cacheUsed = false;
         this.hand++;
       } else {
-        this.ring.splice(this.hand, 1);
+        // The ring's last entry takes this place and is looked at next.
+        this.removeFromRing(this.hand);
         this.release(entry);
         detach(entry.owner);
         this.stats.cacheEvictions++;
@@ -105,9 +105,20 @@ export class DramCache {
     owner.cacheView = chunk.view;
     owner.cacheAt = at;
     owner.cacheUsed = true;
+    entry.ringIndex = this.ring.length;
     this.ring.push(entry);
     this.heldBytes += size;
     return entry;
+  }
+
+  /** O(1): the last entry moves into the hole (CLOCK's order is an approximation anyway). */
+  private removeFromRing(index: number): void {
+    this.ring[index].ringIndex = -1;
+    const last = this.ring.pop() as CacheEntry;
+    if (index < this.ring.length) {
+      this.ring[index] = last;
+      last.ringIndex = index;
+    }
   }
 
   private slot(size: number): { chunk: Chunk; at: number } {
