@@ -6,7 +6,7 @@ import 'reflect-metadata';
 export { Pool } from './pool/Pool';
 export type { PoolOpenOptions, PoolCreateOptions, PersistentClass } from './pool/Pool';
 export type { PoolStats } from './pool/stats';
-export type { CheckReport, CheckProblem } from './pool/deep-check';
+export type { CheckReport, CheckProblem, DeepCheckProgress } from './pool/deep-check';
 export { runTransaction } from './tx/runTransaction';
 export { MemoryTier, WritePolicy, PersistenceLevel } from './memory/config';
 export type { HybridMemoryConfig } from './memory/config';

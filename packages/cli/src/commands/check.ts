@@ -24,8 +24,13 @@ export function check(file: string, layout: string | undefined, progress: Progre
   progress.stage(`check: opening ${file}`);
   const report = withPool(file, name, ({ pool }) => {
     progress.stage('check: deep check', 'allocations listed');
-    // deepCheck reports the heap listing only; its field checks and reachability walk follow without a count.
-    return pool.deepCheck((n) => progress.update(n));
+    let phase = 'listing';
+    // The reachability walk after the field checks is not counted.
+    return pool.deepCheck((done, now, total) => {
+      if (now !== phase) progress.stage('check: deep check', 'objects checked', total);
+      phase = now;
+      progress.update(done);
+    });
   });
   return { consistent: report.problems.length === 0, pmemobjCheck, ...report };
 }

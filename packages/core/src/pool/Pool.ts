@@ -11,7 +11,7 @@ import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
-import { deepCheck, type CheckReport } from './deep-check';
+import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
 
 /** A class decorated with `@Persistent`. */
 export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
@@ -280,10 +280,12 @@ export class Pool {
   /**
    * The pmemts deep check: types known, fields decodable, refs and heap slots live, everything
    * reachable from the root (leaks listed). O(objects in the pool).
-   * @param onProgress - called with the count of allocations listed so far, every 1,000 of them.
+   * @param onProgress - called every 1,000 allocations: first while listing the heap (`phase`
+   * 'listing', `done` allocations listed so far, total unknown), then while checking them (`phase`
+   * 'checking', `done` out of `total`). The reachability walk after that is not counted.
    * @throws {TypeError} when onProgress is not a function. @throws {PoolClosedError} when the pool is closed.
    */
-  deepCheck(onProgress?: (objectsScanned: number) => void): CheckReport {
+  deepCheck(onProgress?: DeepCheckProgress): CheckReport {
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`deepCheck: onProgress must be a function, got ${typeof onProgress}`);
     return deepCheck(this.live(), this.rootOffset, onProgress);
   }

@@ -47,7 +47,10 @@ const RESERVED_NAMES = new Map([
   [COLLECTION_NODE_TYPE_NUM, '(collection node)'],
 ]);
 
-export function deepCheck(session: PoolSession, rootRecord: number, onProgress?: (done: number) => void): CheckReport {
+/** What the deep check has done: allocations listed (the total is not known yet), then objects checked out of `total`. */
+export type DeepCheckProgress = (done: number, phase: 'listing' | 'checking', total?: number) => void;
+
+export function deepCheck(session: PoolSession, rootRecord: number, onProgress?: DeepCheckProgress): CheckReport {
   const native = session.native;
   const layouts = new Map(session.layouts().map((l) => [l.typeNum, l]));
   const problems: CheckProblem[] = [];
@@ -58,7 +61,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
     heap.set(off, typeNum);
     const name = RESERVED_NAMES.get(typeNum) ?? layouts.get(typeNum)?.name ?? `type#${typeNum}`;
     byType[name] = (byType[name] ?? 0) + 1;
-    if (heap.size % 1000 === 0) onProgress?.(heap.size);
+    if (heap.size % 1000 === 0) onProgress?.(heap.size, 'listing');
   }
   const dv = session.dv;
   const u64 = (at: number) => Number(dv.getBigUint64(at, true));
@@ -75,7 +78,9 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   reach(u64(rootRecord + RootField.catalogOff));
   reach(u64(rootRecord + RootField.userRoot));
 
+  let checked = 0;
   for (const [off, typeNum] of heap) {
+    if (++checked % 1000 === 0) onProgress?.(checked, 'checking', heap.size);
     if (RESERVED_NAMES.has(typeNum)) continue;
     const layout = layouts.get(typeNum);
     if (layout === undefined) {
