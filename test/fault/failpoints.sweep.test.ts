@@ -151,6 +151,19 @@ function openRedoBank(file: string): { pool: Pool; bank: Bank; deposit(): void }
 
 const txStageOf = (pool: Pool) => Pool.sessionOf(pool).native.txStage();
 
+/** Runs `fn` with the first `kind` call failing once, disarms, and returns what `fn` threw (null if nothing). */
+function failureUnder(kind: native.FailpointKind, fn: () => unknown): unknown {
+  native.setFailpoint(kind, 1);
+  try {
+    fn();
+    return null;
+  } catch (error) {
+    return error;
+  } finally {
+    native.setFailpoint();
+  }
+}
+
 test.each([false, true])('redo commit with the publish failpoint (sticky %s): OutOfSpaceError, old values in views and after reopen, a retry commits', (sticky) => {
     const file = tmp.file(`redo-${sticky}`);
     const first = openRedoBank(file);
@@ -199,15 +212,7 @@ test.each([false, true])('redo commit with the publish failpoint (sticky %s): Ou
       point.x = 1;
       point.y = 2;
     });
-    native.setFailpoint(kind, 1);
-    let failure: unknown = null;
-    try {
-      runTransaction(pool, () => (point.x = 5));
-    } catch (error) {
-      failure = error;
-    } finally {
-      native.setFailpoint();
-    }
+    const failure = failureUnder(kind, () => runTransaction(pool, () => (point.x = 5)));
     expect(failure).toBeInstanceOf(native.OutOfSpaceError);
     expect(failure).toMatchObject({ code: 'OUT_OF_SPACE' });
     expect(txStageOf(pool)).toBe(native.TxStage.None);
@@ -232,15 +237,7 @@ test.each([false, true])('redo commit with the publish failpoint (sticky %s): Ou
     const pool = Pool.create(file, { types: [Everything, Point], memory: { writePolicy } });
     pool.create(Point, { x: 1, y: 1 });
     const problems = pool.deepCheck().problems; // the unreferenced Point is a leak; it must stay the only finding
-    native.setFailpoint(kind, 1);
-    let failure: unknown = null;
-    try {
-      pool.create(Point, { x: 2, y: 2 });
-    } catch (error) {
-      failure = error;
-    } finally {
-      native.setFailpoint();
-    }
+    const failure = failureUnder(kind, () => pool.create(Point, { x: 2, y: 2 }));
     expect(failure).toBeInstanceOf(native.OutOfSpaceError);
     expect(failure).toMatchObject({ code: 'OUT_OF_SPACE' });
     expect(txStageOf(pool)).toBe(native.TxStage.None);
