@@ -75,6 +75,11 @@ export interface Catalog {
   format: number;
   /** Every class, in registration order. */
   types: CatalogType[];
+  /**
+   * Small persistent records of pmemts's own features (e.g. a region directory, a migration cursor),
+   * by feature name, as JSON. Kept across catalog rewrites; see updateCatalogSection.
+   */
+  sections?: Record<string, unknown>;
 }
 
 export function catalogTypeOf(layout: TypeLayout): CatalogType {
@@ -130,6 +135,7 @@ function assertCatalogShape(catalog: unknown): asserts catalog is Catalog {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!isObject(catalog) || !Array.isArray(catalog.types)) throw new Error('types is not an array');
+  if (catalog.sections !== undefined && !isObject(catalog.sections)) throw new Error('sections is not an object');
   for (const [i, type] of (catalog.types as unknown[]).entries()) {
     const ok = isObject(type) && typeof type.name === 'string' && isCount(type.typeNum) && isCount(type.version) && isCount(type.size) && isCount(type.align) && typeof type.fingerprint === 'string' && Array.isArray(type.fields);
     if (!ok) throw new Error(`type ${i} is malformed`);
@@ -238,7 +244,8 @@ export function writeCatalog(session: PoolSession, rootOffset: number, catalog: 
   const types = catalog?.types.slice() ?? [];
   const known = new Set(types.map((t) => t.name));
   for (const layout of layouts) if (!known.has(layout.name)) types.push(catalogTypeOf(layout));
-  const bytes = new TextEncoder().encode(JSON.stringify({ format: FORMAT, types } satisfies Catalog));
+  const sections = catalog?.sections;
+  const bytes = new TextEncoder().encode(JSON.stringify({ format: FORMAT, types, ...(sections === undefined ? {} : { sections }) } satisfies Catalog));
   const tx = session.tx;
   const blob = tx.allocate(bytes.length, CATALOG_TYPE_NUM, 'schema catalog');
   session.pmemBytes().set(bytes, blob);
@@ -250,4 +257,16 @@ export function writeCatalog(session: PoolSession, rootOffset: number, catalog: 
   dv.setBigUint64(rootOffset + RootField.catalogOff, BigInt(blob), true);
   dv.setBigUint64(rootOffset + RootField.catalogLen, BigInt(bytes.length), true);
   if (oldBlob !== 0) tx.free(null, oldBlob, 'schema catalog');
+}
+
+/**
+ * Sets (or, with `undefined`, removes) one feature's section of the catalog, inside the running
+ * transaction: the catalog blob is rewritten, so keep sections small (directories, cursors).
+ */
+export function updateCatalogSection(session: PoolSession, rootOffset: number, name: string, value: unknown): void {
+  const catalog = readCatalog(session, rootOffset) ?? { format: FORMAT, types: [] };
+  const sections = { ...(catalog.sections ?? {}) };
+  if (value === undefined) delete sections[name];
+  else sections[name] = value;
+  writeCatalog(session, rootOffset, { ...catalog, sections }, []);
 }
