@@ -12,6 +12,7 @@ import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismat
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
+import { openBlockStore, openRegion, type BlockStore, type BlockStoreOptions, type Region } from '../regions';
 
 /** A class decorated with `@Persistent`. */
 export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
@@ -296,6 +297,32 @@ export class Pool {
     for (let offset = native.first(); offset !== 0; offset = native.next(offset)) {
       yield { offset, typeNum: native.typeNum(offset), usableSize: native.usableSize(offset) };
     }
+  }
+
+  /**
+   * The raw persistent byte region named `name` (docs/regions.md): created zeroed with `bytes` bytes on
+   * first use (in a transaction of its own, with its entry in the pool's region directory), the same
+   * region on every later call and after reopening. One Region object per name per open pool.
+   * @throws {PoolError} REGION_SIZE_MISMATCH when `name` exists with another size.
+   * @throws {TransactionError} TX_OPEN when `name` is new and a transaction runs (create regions outside transactions).
+   * @throws {OutOfSpaceError} when the pool has no room. @throws {TypeError} or {RangeError} for a bad name (empty, over 255 UTF-8 bytes) or bytes (an integer from 1 to MAX_ALLOC_SIZE).
+   * @throws {PoolClosedError} when the pool is closed.
+   */
+  region(name: string, bytes: number): Region {
+    return openRegion(this.live(), this.rootOffset, name, bytes);
+  }
+
+  /**
+   * The block store named `name` (docs/regions.md): `count` blocks of `blockSize` bytes whose writes are
+   * each power-fail atomic. Created zeroed on first use (outside transactions); the same store later and
+   * after reopening; `options` may be left out to open an existing store.
+   * @throws {PoolError} BLOCKS_GEOMETRY_MISMATCH when `name` exists with another geometry.
+   * @throws {TransactionError} TX_OPEN when `name` is new and a transaction runs. @throws {OutOfSpaceError} when the pool has no room.
+   * @throws {TypeError} or {RangeError} for a bad name or geometry, or no options for a store that does not exist.
+   * @throws {PoolCorruptError} BLOCK_STORE_CORRUPT when the store's header or map is damaged. @throws {PoolClosedError} when the pool is closed.
+   */
+  blocks(name: string, options?: BlockStoreOptions): BlockStore {
+    return openBlockStore(this.live(), this.rootOffset, name, options);
   }
 
   /** Mapped size of the pool file in bytes. @throws {PoolClosedError} when the pool is closed. */
