@@ -13,6 +13,7 @@ const FORM_KEYS = {
   struct: ['type', 'of', 'align'],
   map: ['type', 'key', 'value', 'align'],
   vector: ['type', 'of', 'align'],
+  counter: ['type', 'stripes', 'align'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Form = keyof typeof FORM_KEYS;
@@ -108,7 +109,7 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
   // 'scalar' names the form of every scalar type, not a type of its own.
   const kind = isScalar(form.type) ? 'scalar' : form.type === 'scalar' ? undefined : form.type;
   if (typeof kind !== 'string' || !Object.hasOwn(FORM_KEYS, kind)) {
-    return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array', 'struct', 'map' or 'vector'`);
+    return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array', 'struct', 'map', 'vector' or 'counter'`);
   }
   const keys: readonly string[] = FORM_KEYS[kind as Form];
   const extra = Object.keys(form).filter((k) => !keys.includes(k));
@@ -135,7 +136,17 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
       return { kind: 'map', key: mapKey(site, form.key), value: collectionValue(site, form.value, 'a map value', (v) => `@Field({ type: 'map', key: 'u64', value: ${v} })`) };
     case 'vector':
       return { kind: 'vector', value: collectionValue(site, form.of, "a vector's 'of'", (v) => `@Field({ type: 'vector', of: ${v} })`) };
+    case 'counter':
+      return { kind: 'counter', stripes: stripeCount(site, form.stripes) };
   }
+}
+
+/** Most stripes a counter takes: 64 cache lines (4 KiB), more than enough to spread any one writer's flushes. */
+const MAX_STRIPES = 64;
+
+function stripeCount(site: PropertySite, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_STRIPES) return value;
+  return site.fail(`a counter field needs stripes, its number of cache-line stripes (an integer from 1 to ${MAX_STRIPES}): @Field({ type: 'counter', stripes: 8 }); got ${String(value)}`);
 }
 
 const KEY_SCALARS = ['u32', 'i32', 'u64', 'i64', 'f64'] as const;

@@ -38,7 +38,13 @@ export type FieldType =
   /** An ordered map (a B+ tree in the pool); the field is a 16-byte PMEMoid of the tree's header. */
   | ({ type: 'map'; key: MapKeyType; value: CollectionValueType } & FieldOptions)
   /** A growable array in the pool; the field is a 16-byte PMEMoid of the vector's header. */
-  | ({ type: 'vector'; of: CollectionValueType } & FieldOptions);
+  | ({ type: 'vector'; of: CollectionValueType } & FieldOptions)
+  /**
+   * A striped counter for hot increments (`PCounter`): `stripes` u64 stripes of one 64-byte cache line
+   * each (1 to 64); its value is their sum. Consecutive increments go to different stripes, so they
+   * flush different lines.
+   */
+  | ({ type: 'counter'; stripes: number } & FieldOptions);
 
 /** Key types of a map field; every one orders as its values do (strings and bytes bytewise). */
 export type MapKeyType =
@@ -74,7 +80,8 @@ export type FieldSpec =
   | { kind: 'struct'; of: () => Constructor; align?: number }
   | { kind: 'ref'; target: () => Constructor; align?: number }
   | { kind: 'map'; key: CollectionKeySpec; value: CollectionValueSpec; align?: number }
-  | { kind: 'vector'; value: CollectionValueSpec; align?: number };
+  | { kind: 'vector'; value: CollectionValueSpec; align?: number }
+  | { kind: 'counter'; stripes: number; align?: number };
 
 /**
  * Memory settings of one class (the HybridMemoryConfig of @pmemts/core). Opaque here: decorators only

@@ -136,6 +136,8 @@ function describeField(ctor: Function, name: string, spec: FieldSpec, within: re
       return { name, kind: 'bytes', length: spec.length };
     case 'array':
       return { name, kind: 'array', scalar: spec.scalar, length: spec.length };
+    case 'counter':
+      return { name, kind: 'counter', length: spec.stripes };
     case 'struct': {
       const target = targetOf(ctor, name, spec.of, 'embeds');
       assertNotEmbedded(within, name, target);
@@ -208,7 +210,7 @@ function fingerprintOf(layout: Omit<TypeLayout, 'fingerprint'>): string {
       scalar: f.scalar ?? null,
       offset: f.offset,
       size: f.size,
-      length: f.length ?? null,
+      length: f.length ?? null, // also a counter's stripe count
       maxBytes: f.maxBytes ?? null,
       struct: f.struct?.fingerprint ?? null,
       target: f.kind === 'ref' ? f.targetName : null,

@@ -71,6 +71,7 @@ export function generateCHeader(layouts: Iterable<TypeLayout>, options: CHeaderO
     '/* inline string: `len` UTF-8 bytes of `data` are used; bool: one byte, 0 or 1; timestamp: milliseconds since the epoch. */',
     '',
     ...(ordered.some((l) => l.fields.some((f) => f.kind === 'map' || f.kind === 'vector')) ? COLLECTION_DECLARATIONS : []),
+    ...(ordered.some((l) => l.fields.some((f) => f.kind === 'counter')) ? COUNTER_DECLARATIONS : []),
   ];
   for (const layout of ordered) {
     lines.push(`#define ${macroName(layout.name)}_TYPE_NUM ${layout.typeNum}`);
@@ -121,6 +122,8 @@ function declaration(field: FieldLayout): string {
       return `PMEMoid ${field.name} /* -> struct pmemts_map_header; ${collectionComment(field)} */`;
     case 'vector':
       return `PMEMoid ${field.name} /* -> struct pmemts_vector_header; ${collectionComment(field)} */`;
+    case 'counter':
+      return `struct pmemts_counter_stripe ${field.name}[${field.length}] /* counter: its value is pmemts_counter_sum(${field.name}, ${field.length}) */`;
   }
 }
 
@@ -181,6 +184,27 @@ const COLLECTION_DECLARATIONS = [
   '\tuint64_t data;         /* pool offset of capacity elements, 0 when capacity is 0 */',
   '};',
   '_Static_assert(sizeof(struct pmemts_vector_header) == 32, "pmemts_vector_header: size");',
+  '#endif',
+  '',
+];
+
+/** The stripe of a counter field and how C reads its value (docs/layout.md "Counters"). */
+const COUNTER_DECLARATIONS = [
+  '#ifndef PMEMTS_COUNTER_DEFINED',
+  '#define PMEMTS_COUNTER_DEFINED',
+  '/* A counter field is an array of stripes, one cache line each; only `value` is used, the rest stays zero.',
+  ' * The counter\'s value is the sum of the stripes\' values, which pmemts keeps <= UINT64_MAX. To add n from C,',
+  ' * add it to any one stripe inside a transaction, undo-logging only that stripe:',
+  ' * pmemobj_tx_add_range_direct(&s[i].value, 8); s[i].value += n; (checking the sum stays <= UINT64_MAX). */',
+  'struct pmemts_counter_stripe {',
+  '\t_Alignas(64) uint64_t value;',
+  '};',
+  '_Static_assert(sizeof(struct pmemts_counter_stripe) == 64, "pmemts_counter_stripe: size");',
+  'static inline uint64_t pmemts_counter_sum(const struct pmemts_counter_stripe *stripes, size_t count) {',
+  '\tuint64_t sum = 0;',
+  '\tfor (size_t i = 0; i < count; i++) sum += stripes[i].value;',
+  '\treturn sum;',
+  '}',
   '#endif',
   '',
 ];

@@ -9,7 +9,8 @@
  *   embedded struct its own; ref (PMEMoid), map/vector (a PMEMoid of its header) and heap slot 8.
  * - Sizes: a scalar its width; inline string 4 + maxBytes rounded up to 4 (it is the C struct
  *   `{ uint32_t len; char data[maxBytes]; }`); bytes its length; array element size × length;
- *   embedded struct its padded size; ref, map, vector and heap slot 16.
+ *   embedded struct its padded size; ref, map, vector and heap slot 16; counter 64 × stripes, aligned
+ *   to 64 (each stripe a cache line of its own).
  * - A field's `align` option raises its alignment (64 = one cache line); lower values change nothing.
  * - The struct's alignment is the largest of its fields' and of the class's `align` option; its size
  *   is the end of the last field padded to a multiple of that alignment.
@@ -28,6 +29,9 @@ export const INLINE_STRING_HEADER = 4;
 
 /** Bytes of a heap slot {u64 offset, u64 length} and of a ref {u64 pool_uuid_lo, u64 offset}. */
 export const SLOT_SIZE = 16;
+
+/** Bytes of one counter stripe, and its alignment: a cache line, so two stripes never share one. */
+export const COUNTER_STRIPE_SIZE = 64;
 
 /** `value` rounded up to a multiple of `align` (a power of two). */
 export function alignUp(value: number, align: number): number {
@@ -53,5 +57,7 @@ export function naturalPlacement(field: Pick<FieldLayout, 'kind' | 'scalar' | 'l
       return { size: SCALAR_SIZE[field.scalar!] * field.length!, align: SCALAR_SIZE[field.scalar!] };
     case 'struct':
       return { size: field.struct!.size, align: field.struct!.align };
+    case 'counter':
+      return { size: COUNTER_STRIPE_SIZE * field.length!, align: COUNTER_STRIPE_SIZE };
   }
 }

@@ -1,7 +1,7 @@
 import type { CollectionKeySpec, CollectionValueSpec, Constructor, ScalarType } from '@pmemts/decorators';
 
 /** How a field's bytes are encoded (see docs/layout.md for each encoding). */
-export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'struct' | 'ref' | 'map' | 'vector';
+export type FieldKind = 'scalar' | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'struct' | 'ref' | 'map' | 'vector' | 'counter';
 
 /** One field of a resolved layout: where its bytes are and how they are encoded. */
 export interface FieldLayout {
@@ -17,7 +17,7 @@ export interface FieldLayout {
   readonly size: number;
   /** Alignment of `offset`: the natural one, or higher when the field's `align` option raised it. */
   readonly align: number;
-  /** Element count (array) or byte count (bytes). */
+  /** Element count (array), byte count (bytes) or stripe count (counter). */
   readonly length?: number;
   /** Capacity in UTF-8 bytes of an inline string. */
   readonly maxBytes?: number;
