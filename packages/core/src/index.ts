@@ -17,6 +17,8 @@ export { toPlain, fromPlain } from './objects/plain';
 export type { Plain } from './objects/plain';
 export { PMap, PVector, verifyCollection } from './collections';
 export type { RangeOptions } from './collections';
+/** Striped counters: `@Field({ type: 'counter', stripes: 8 }) hits!: PCounter`. */
+export { PCounter, COUNTER_MAX } from './counters';
 export { openForInspection, readLayoutName, readPoolCatalog, classesFromCatalog } from './pool/inspect';
 export type { InspectionOptions } from './pool/inspect';
 export type { Catalog, CatalogType, CatalogField, CatalogCollectionValue } from './pool/catalog';

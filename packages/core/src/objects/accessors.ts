@@ -12,6 +12,7 @@ import { buildCodec, type FieldCodec } from './codecs';
 import { FieldValueError } from '../errors';
 import { LAYOUT, REL, STATE, isView, type View, type ViewState } from './view-state';
 import { collectionAccessor, isCollectionField } from '../collections/collection-field';
+import { counterAccessor } from '../counters/counter-field';
 
 export function buildPrototype(layout: TypeLayout, session: SessionHost, memory: ResolvedMemoryConfig): object {
   const proto = Object.create(layout.ctor.prototype);
@@ -20,6 +21,7 @@ export function buildPrototype(layout: TypeLayout, session: SessionHost, memory:
     const descriptor =
       field.kind === 'struct' ? structAccessor(layout, field, session)
         : isCollectionField(field) ? collectionAccessor(layout, field, session)
+        : field.kind === 'counter' ? counterAccessor(layout, field, session, memory, fieldAccessor(layout, field, session, memory))
         : fieldAccessor(layout, field, session, memory);
     Object.defineProperty(proto, field.name, { ...descriptor, enumerable: true, configurable: false });
   }

@@ -6,6 +6,7 @@
 import { PoolCorruptError } from '@pmemts/native';
 import { FieldValueError } from '../errors';
 import type { FieldLayout, TypeLayout } from '../layout';
+import { COUNTER_STRIPE_SIZE } from '../layout/offsets';
 
 export interface FieldCodec {
   read(dv: DataView, at: number): unknown;
@@ -259,7 +260,32 @@ export function buildCodec(type: TypeLayout, field: FieldLayout, host: CodecHost
         },
       };
     }
+    case 'counter':
+      return counterCodec(field.length as number, fail, corrupt);
     default:
       throw new TypeError(`${type.name}.${field.name}: field kind ${field.kind} has no codec`);
   }
 }
+
+/**
+ * A counter field read and assigned as its value: the sum of its u64 stripes (PCounter adds to one
+ * stripe; this is what `obj.hits = n`, toPlain and imports use). Assigning stores the value in stripe 0
+ * and zeroes the others, so it changes every stripe: a reset, not the way to count.
+ */
+function counterCodec(stripes: number, fail: Fail, corrupt: Fail): FieldCodec {
+  const u64 = bigCodec(fail, false);
+  return {
+    read(dv, at) {
+      let sum = 0n;
+      for (let i = 0; i < stripes; i++) sum += dv.getBigUint64(at + i * COUNTER_STRIPE_SIZE, true);
+      if (sum > U64_MAX) corrupt(`its stripes sum to ${sum}, over 2^64 - 1`);
+      return sum;
+    },
+    write(dv, at, v) {
+      u64.write(dv, at, v);
+      for (let i = 1; i < stripes; i++) dv.setBigUint64(at + i * COUNTER_STRIPE_SIZE, 0n, true);
+    },
+  };
+}
+
+const U64_MAX = 2n ** 64n - 1n;

@@ -7,10 +7,12 @@
  * field order) and `{ $ref: 'Class@offset' }` every later time; an object some `$ref` names carries
  * `$id: 'Class@offset'` as its first key. Ids are opaque labels to fromPlain. A map is an array of
  * `[key, value]` pairs in key order and a vector an array of its elements; a ref value in either is
- * written like a ref field's (inlined the first time, `{ $ref }` later).
+ * written like a ref field's (inlined the first time, `{ $ref }` later). A counter is its value (a
+ * bigint), which fromPlain assigns.
  */
 import { plainToInstance, instanceToPlain } from 'class-transformer';
 import type { PMap, PVector } from '../collections';
+import type { PCounter } from '../counters';
 import { FieldValueError } from '../errors';
 import type { FieldLayout, TypeLayout } from '../layout';
 import type { Pool, PersistentClass } from '../pool/Pool';
@@ -108,6 +110,8 @@ function fieldsOf(view: View, targets: Map<string, View>): Plain {
       flat[field.name] = Array.from(value as PMap, ([k, v]) => [inputOf(k, targets), inputOf(v, targets)]);
     } else if (field.kind === 'vector') {
       flat[field.name] = Array.from(value as PVector, (v) => inputOf(v, targets));
+    } else if (field.kind === 'counter') {
+      flat[field.name] = (value as PCounter).value;
     } else {
       flat[field.name] = inputOf(value, targets);
     }

@@ -135,6 +135,9 @@ function decorateField(ctor: Function, type: CatalogType, field: CatalogField, t
     case 'vector':
       spec = { type: 'vector', of: collectionValueOf(field, targetOf), align };
       break;
+    case 'counter':
+      spec = { type: 'counter', stripes: field.length as number, align };
+      break;
     default:
       throw new PoolCorruptError(`the catalog's ${type.name}.${field.name} has unknown kind ${field.kind}`, 'CATALOG_CORRUPT');
   }

@@ -1,0 +1,2 @@
+/** Striped counter fields. */
+export { PCounter, COUNTER_MAX } from './PCounter';
