@@ -6,7 +6,7 @@
     "libraries": ["-lpmemobj", "-lpmem"]
   },
   "variables": {
-    "addon_sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/objects/pool-tx.cpp", "src/objects/heap-format.cpp", "src/util/errors.cpp", "src/util/args.cpp"]
+    "addon_sources": ["src/addon.cpp", "src/objects/pool.cpp", "src/objects/pool-tx.cpp", "src/objects/heap-format.cpp", "src/objects/pool-defrag.cpp", "src/util/errors.cpp", "src/util/args.cpp"]
   },
   "targets": [
     {

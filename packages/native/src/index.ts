@@ -275,6 +275,20 @@ export interface NativePool {
   ctlGet(name: CtlName): number;
   /** pmemobj_ctl_set for a known, writable name. */
   ctlSet(name: CtlName, value: number): void;
+
+  /**
+   * pmemobj_defrag over PMEMoids stored in the pool: `locations` are the pool offsets of every
+   * PMEMoid {uuid_lo, offset} naming an object that may move (OID_NULL ones are skipped). Objects in
+   * runs under half full are reallocated lower in the heap, and every location naming a moved object
+   * is updated in the same redo-logged step (a crash leaves each pointer at the old or the new copy).
+   * Give every pointer to an object or none: an object is moved when any location names it.
+   * @returns `total` objects looked at, `relocated` objects moved.
+   * @throws {TypeError} when locations is not a Float64Array of non-negative integers.
+   * @throws {OutOfBoundsError} for a location outside the mapping, not 8-byte aligned, or overlapping another.
+   * @throws {InvalidObjectError} when a location holds no PMEMoid of this pool, or names no live object (the root is not movable).
+   * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} DEFRAG_FAILED, {OutOfSpaceError} when libpmemobj fails (objects moved before stay moved, consistently).
+   */
+  defrag(locations: Float64Array): { total: number; relocated: number };
 }
 
 /** Options of open(). */

@@ -84,6 +84,7 @@ Napi::Function Pool::Define(Napi::Env env) {
           InstanceMethod<&Pool::JS_allocationHeader>("allocationHeader"),
           InstanceMethod<&Pool::JS_ctlGet>("ctlGet"),
           InstanceMethod<&Pool::JS_ctlSet>("ctlSet"),
+          InstanceMethod<&Pool::JS_defrag>("defrag"),
           InstanceAccessor<&Pool::JS_getPath>("path"),
           InstanceAccessor<&Pool::JS_getSize>("size"),
           InstanceAccessor<&Pool::JS_getIsPmem>("isPmem"),

@@ -63,6 +63,8 @@ class Pool : public Napi::ObjectWrap<Pool> {
   Napi::Value JS_allocationHeader(const Napi::CallbackInfo& info);
   Napi::Value JS_ctlGet(const Napi::CallbackInfo& info);
   Napi::Value JS_ctlSet(const Napi::CallbackInfo& info);
+  // pmemobj_defrag over PMEMoid locations in the pool (pool-defrag.cpp).
+  Napi::Value JS_defrag(const Napi::CallbackInfo& info);
   Napi::Value JS_getPath(const Napi::CallbackInfo& info);
   Napi::Value JS_getSize(const Napi::CallbackInfo& info);
   Napi::Value JS_getIsPmem(const Napi::CallbackInfo& info);
