@@ -5,9 +5,10 @@
  *   such numbers); timestamp: ISO 8601 string as Date#toISOString writes it; bytes and heap bytes:
  *   lowercase hex; ref: "Class@offset" or null; struct: an object of its fields; array and vector: a
  *   JSON array of its elements; map: a JSON array of [key, value] pairs in key order (keys need not be
- *   strings); elements, keys and values each encoded as above.
+ *   strings); counter: its value (the sum of its stripes) as a decimal string, imported by assigning it;
+ *   elements, keys and values each encoded as above.
  */
-import { FieldValueError, type FieldLayout, type PMap, type Pool, type PVector, type TypeLayout } from '@pmemts/core';
+import { FieldValueError, type FieldLayout, type PCounter, type PMap, type Pool, type PVector, type TypeLayout } from '@pmemts/core';
 
 type Scalar = NonNullable<FieldLayout['scalar']>;
 /** What one element of an array, vector or map is: the element types collections declare, plus bytes keys. */
@@ -67,6 +68,8 @@ function encodeField(pool: Pool, obj: object, f: FieldLayout, view: CollectionVi
       return encodeVector(pool, f, value as PVector, view);
     case 'map':
       return encodeMap(pool, f, value as PMap, view);
+    case 'counter':
+      return (value as PCounter).value.toString();
     default:
       return value;
   }
@@ -190,6 +193,8 @@ function decodeField(f: FieldLayout, v: unknown, path: string, type: string): De
       return { kind: 'value', value: (v as unknown[]).map((e, i) => decodeScalar(f.scalar!, e, () => fail(`${f.scalar} elements (element ${i} is ${describe(e)})`))) };
     case 'scalar':
       return { kind: 'value', value: decodeScalar(f.scalar!, v, fail) };
+    case 'counter':
+      return { kind: 'value', value: decodeScalar('u64', v, fail) };
     case 'vector':
       if (!Array.isArray(v)) fail('an array of the vector\'s elements');
       return { kind: 'vector', elements: (v as unknown[]).map((e, i) => decodeElement(f, f.value!, e, `${path}[${i}]`, type)) };
