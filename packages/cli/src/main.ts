@@ -16,6 +16,7 @@ import { ls } from './commands/ls';
 import { show } from './commands/show';
 import { check, type CheckResult } from './commands/check';
 import { stats } from './commands/stats';
+import { heat, heatText } from './commands/heat';
 import { exportObjects, importObjects } from './commands/export';
 import { withProgress, type Progress } from './progress';
 
@@ -116,6 +117,13 @@ withCommon(program.command('stats <pool>').description('allocation by class and 
     ].join('\n\n'),
   );
 });
+
+withCommon(program.command('heat <pool>').description('write heat recorded by sessions opened with { heat: true }: hottest classes, objects, lines').option('--top <n>', 'objects and lines to list (default 20)')).action(
+  (file: string, o: Common & { top?: string }) => {
+    const data = inspect('heat', file, o.layout, (p) => heat(p, o));
+    print(data, o.json, () => heatText(data));
+  },
+);
 
 withCommon(program.command('export <pool>').description('objects as JSON').option('--type <Class>', 'only this class')).action((file: string, o: Common & { type?: string }) => {
   const data = inspect('export', file, o.layout, (p, progress) => exportObjects(p, o, progress));

@@ -1,14 +1,6 @@
 import type { Inspected } from '../open';
 import { counted, type Progress } from '../progress';
-import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/core';
-
-/** pmemts's own allocations, which no catalog class names. */
-const RESERVED_NAMES = new Map([
-  [BLOB_TYPE_NUM, '(heap strings/bytes)'],
-  [CATALOG_TYPE_NUM, '(schema catalog)'],
-  [COLLECTION_HEADER_TYPE_NUM, '(map/vector headers)'],
-  [COLLECTION_NODE_TYPE_NUM, '(map/vector nodes)'],
-]);
+import { RESERVED_ALLOCATION_NAMES } from '@pmemts/core';
 
 /** Allocation by class and by size class, and a fragmentation estimate (slack inside allocations). */
 export function stats({ pool, catalog }: Inspected, progress: Progress) {
@@ -20,7 +12,7 @@ export function stats({ pool, catalog }: Inspected, progress: Progress) {
   progress.stage('stats: walking the heap', 'allocations');
   for (const o of counted(pool.heap(), progress)) {
     const type = names.get(o.typeNum);
-    const name = type?.name ?? RESERVED_NAMES.get(o.typeNum) ?? `type#${o.typeNum}`;
+    const name = type?.name ?? RESERVED_ALLOCATION_NAMES.get(o.typeNum) ?? `type#${o.typeNum}`;
     const size = type?.size ?? o.usableSize;
     const c = byClass.get(name) ?? { objects: 0, usableBytes: 0, payloadBytes: 0 };
     c.objects++;

@@ -51,6 +51,15 @@ function fieldAccessor(layout: TypeLayout, field: FieldLayout, session: SessionH
   if ((field.kind === 'heapString' || field.kind === 'heapBytes') && level !== PersistenceLevel.Transaction) {
     descriptor.set = heapSlotStore(field, layout.name, codec, what, session, memory);
   }
+  const heat = session.heat;
+  if (heat !== null) {
+    // Only pools recording heat pay for counting: the others keep the plain store.
+    const store = descriptor.set as (this: View, value: unknown) => void;
+    descriptor.set = function countedStore(this: View, value: unknown) {
+      store.call(this, value);
+      heat.changed(size);
+    };
+  }
   return descriptor;
 
   function writeBackAccessor(): PropertyDescriptor {

@@ -6,6 +6,7 @@ import type { NativePool } from '@pmemts/native';
 import type { CacheEntry } from '../cache/CacheEntry';
 import type { TypeLayout } from '../layout';
 import type { PoolStats } from '../pool/stats';
+import type { HeatRecorder } from '../heat/HeatRecorder';
 import type { TransactionState } from '../tx/TransactionState';
 import type { CodecHost } from './codecs';
 import type { View, ViewState } from './view-state';
@@ -15,6 +16,8 @@ export interface SessionHost extends CodecHost {
   /** The mapping (replaced by an empty view at close). */
   readonly dv: DataView;
   readonly stats: PoolStats;
+  /** Write heat, when the pool records it (`heat: true`); null otherwise. */
+  readonly heat: HeatRecorder | null;
   readonly tx: TransactionState;
   /** Throws the error for a view that cannot be used any more (freed, or its pool closed). */
   deadView(state: ViewState): never;

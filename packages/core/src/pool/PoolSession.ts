@@ -16,6 +16,7 @@ import { DEAD, LAYOUT, STATE, ViewState, isStructView, isView, type View } from 
 import { TransactionState } from '../tx/TransactionState';
 import { collectionAllocations, isCollectionField } from '../collections/collection-field';
 import { emptyStats, type PoolStats } from './stats';
+import type { HeatRecorder } from '../heat/HeatRecorder';
 
 
 interface ClassEntry {
@@ -48,6 +49,8 @@ export class PoolSession implements SessionHost, TxHost {
   constructor(
     readonly native: NativePool,
     readonly memory: ResolvedMemoryConfig,
+    /** Write heat, when the pool was opened with `heat: true`. */
+    readonly heat: HeatRecorder | null = null,
   ) {
     this.dv = new DataView(native.buffer);
     this.u8 = new Uint8Array(native.buffer);
@@ -155,6 +158,7 @@ export class PoolSession implements SessionHost, TxHost {
 
   persistRange(offset: number, length: number): void {
     this.native.persist(offset, length);
+    this.heat?.flushed(offset, length);
     this.stats.flushes++;
     this.stats.drains++;
     this.stats.bytesPersisted += length;
@@ -170,6 +174,7 @@ export class PoolSession implements SessionHost, TxHost {
       const at = state.offset + entry.dirtyLo;
       if (persist) {
         this.native.memcpyPersist(at, bytes, 1 /* MemFlags.NoDrain */);
+        this.heat?.flushed(at, bytes.length);
         this.stats.flushes++;
       } else {
         this.u8.set(bytes, at);

@@ -34,7 +34,7 @@ export class TransactionState {
   private readonly writeBack: WriteBackCommit;
 
   constructor(private readonly session: TxHost) {
-    this.writeBack = new WriteBackCommit(session.native, session.stats);
+    this.writeBack = new WriteBackCommit(session.native, session.stats, session.heat);
   }
 
   get active(): boolean {
@@ -80,6 +80,7 @@ export class TransactionState {
     }
     stats.snapshots++;
     stats.snapshotBytes += size;
+    this.session.heat?.snapshot(offset, size);
   }
 
   /** Undo-logs the bytes a store is about to change; whole small objects once per transaction. */
@@ -139,9 +140,15 @@ export class TransactionState {
   /** Allocates an object of the transaction; its bytes need no snapshot. */
   allocate(size: number, typeNum: number, what: string): number {
     this.requireRunning(what);
-    if (this.nativeOpen) return this.session.native.txAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
-    const offset = this.session.native.txBeginAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
-    this.nativeOpen = true;
+    let offset: number;
+    if (this.nativeOpen) {
+      offset = this.session.native.txAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
+    } else {
+      offset = this.session.native.txBeginAlloc(size, typeNum, 1 /* XAllocFlags.Zero */);
+      this.nativeOpen = true;
+    }
+    // libpmemobj flushes the new object's bytes when the transaction commits.
+    this.session.heat?.flushed(offset, size);
     return offset;
   }
 

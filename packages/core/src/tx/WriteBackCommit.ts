@@ -15,6 +15,7 @@ import type { NativePool } from '@pmemts/native';
 import type { CacheEntry } from '../cache/CacheEntry';
 import { DEAD } from '../objects/view-state';
 import type { PoolStats } from '../pool/stats';
+import type { HeatRecorder } from '../heat/HeatRecorder';
 
 /** Most one-word spans a redo commit takes (see the measurements above). */
 export const REDO_MAX_SPANS = 3;
@@ -28,6 +29,7 @@ export class WriteBackCommit {
   constructor(
     private readonly native: NativePool,
     private readonly stats: PoolStats,
+    private readonly heat: HeatRecorder | null,
   ) {}
 
   /**
@@ -63,6 +65,7 @@ export class WriteBackCommit {
       this.native.publishWords(this.ranges, this.bytes, this.count);
       this.stats.redoCommits++;
       this.stats.redoWords += this.used / 8;
+      if (this.heat !== null) this.recordHeat(this.heat, true);
     } else {
       this.native.runBatch(this.ranges, this.bytes, 0, this.count);
       this.countUndo();
@@ -87,6 +90,18 @@ export class WriteBackCommit {
   private countUndo(): void {
     this.stats.snapshots += this.count;
     this.stats.snapshotBytes += this.used;
+    if (this.heat !== null) this.recordHeat(this.heat, false);
+  }
+
+  /** The committed spans were flushed, and logged as undo snapshots or as redo words. */
+  private recordHeat(heat: HeatRecorder, redo: boolean): void {
+    for (let i = 0; i < this.count; i++) {
+      const at = this.ranges[3 * i];
+      const length = this.ranges[3 * i + 1];
+      if (redo) heat.flushed(at, length);
+      else heat.snapshot(at, length);
+    }
+    if (redo) heat.redoWords(this.used / 8);
   }
 }
 

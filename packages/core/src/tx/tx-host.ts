@@ -5,11 +5,14 @@
 import type { NativePool } from '@pmemts/native';
 import type { DramCache } from '../cache/DramCache';
 import type { PoolStats } from '../pool/stats';
+import type { HeatRecorder } from '../heat/HeatRecorder';
 import type { ViewState } from '../objects/view-state';
 
 export interface TxHost {
   readonly native: NativePool;
   readonly stats: PoolStats;
+  /** Write heat, when the pool records it (`heat: true`); null otherwise. */
+  readonly heat: HeatRecorder | null;
   readonly cache: DramCache | null;
   /** The whole mapping as bytes (throws once the pool is closed). */
   pmemBytes(): Uint8Array;
