@@ -30,11 +30,12 @@ class Wide {}
 for (let i = 0; i < 16; i++) Field('f64')(Wide.prototype, `f${i}`);
 Persistent({ name: 'Wide' })(Wide);
 
-function time(label, ops, fn) {
+/** Prints the rate of `fn`'s `ops` operations; `vs` names the row (impl) its ratio is against. */
+function time(label, ops, fn, vs) {
   const start = process.hrtime.bigint();
   fn();
   const ns = Number(process.hrtime.bigint() - start);
-  console.log(JSON.stringify({ impl: label, scenario, n: ops, opsPerSec: Math.round((ops * 1e9) / ns), nsPerOp: ns / ops }));
+  console.log(JSON.stringify({ impl: label, scenario, n: ops, opsPerSec: Math.round((ops * 1e9) / ns), nsPerOp: ns / ops, vs }));
 }
 
 function check(ok, message) {
@@ -93,6 +94,13 @@ const scenarios = {
   },
   'decorators-transfer-wb'() {
     transfer(WritePolicy.WriteBack, 'pmemts-decorators (write-back)');
+  },
+  // The same transfers on a pool opened with { heat: true }: the cost of recording write heat.
+  'decorators-transfer-wt-heat'() {
+    transfer(WritePolicy.WriteThrough, 'pmemts-decorators (write-through, heat on)', 'pmemts-decorators (write-through)');
+  },
+  'decorators-transfer-wb-heat'() {
+    transfer(WritePolicy.WriteBack, 'pmemts-decorators (write-back, heat on)', 'pmemts-decorators (write-back)');
   },
   'decorators-alloc'() {
     const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Account] });
@@ -188,8 +196,9 @@ const scenarios = {
   },
 };
 
-function transfer(writePolicy, label) {
-  const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Account], memory: { writePolicy } });
+/** Random transfers between two accounts; `heatVs` (the row without heat) turns write heat on. */
+function transfer(writePolicy, label, heatVs) {
+  const pool = Pool.create(file, { layout: 'bench', size: 256 << 20, types: [Account], memory: { writePolicy }, heat: heatVs !== undefined });
   const accounts = runTransaction(pool, () => Array.from({ length: ACCOUNTS }, () => pool.create(Account, { balance: 1000000 })));
   time(label, n, () => {
     for (let i = 0; i < n; i++) {
@@ -201,7 +210,7 @@ function transfer(writePolicy, label) {
         to.balance += 1;
       });
     }
-  });
+  }, heatVs);
   check(accounts.reduce((s, x) => s + x.balance, 0) === ACCOUNTS * 1000000, 'total');
   pool.close();
 }
