@@ -18,6 +18,7 @@ import { check, type CheckResult } from './commands/check';
 import { stats } from './commands/stats';
 import { heat, heatText } from './commands/heat';
 import { exportObjects, importObjects } from './commands/export';
+import { blk, hexDump } from './commands/blk';
 import { withProgress, type Progress } from './progress';
 
 interface Common {
@@ -133,6 +134,20 @@ withCommon(program.command('export <pool>').description('objects as JSON').optio
 withCommon(program.command('import <pool> <json>').description('create the objects of an export inside one transaction')).action((file: string, json: string, o: Common) => {
   const data = withCommandProgress((progress) => importObjects(file, json, o.layout, progress));
   print(data, o.json, () => `imported ${data.imported} objects`);
+});
+
+withCommon(
+  program
+    .command('blk <pool> [store]')
+    .description("block stores (pool.blocks): all of them; one store's geometry, map check and free block; one block with --lba")
+    .option('--lba <n>', 'print the block at this LBA (hex)'),
+).action((file: string, store: string | undefined, o: Common & { lba?: string }) => {
+  const data = inspect('blk', file, o.layout, (p) => blk(p, store, o));
+  print(data, o.json, () => {
+    if ('stores' in data) return data.stores.length === 0 ? '(no block stores)' : table(['store', 'blockSize', 'count', 'offset'], data.stores.map((s) => [s.name, s.blockSize, s.count, s.offset]));
+    if ('hex' in data) return `${data.name} lba ${data.lba} (physical block ${data.physicalBlock}, ${data.blockSize} B)\n${hexDump(data.hex)}`;
+    return table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, String(v)]));
+  });
 });
 
 // A reader that closes the pipe early (`pmemts ls pool | head`) is not a failure.

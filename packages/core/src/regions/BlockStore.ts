@@ -124,6 +124,22 @@ export class BlockStore {
     this.free = displaced;
   }
 
+  /**
+   * The physical block that holds `lba` now (0 to count): for inspection (`pmemts blk`); it changes with every write.
+   * @throws {TypeError} for a non-integer lba. @throws {RangeError} for an lba outside [0, count). @throws {PoolClosedError} when the pool is closed.
+   */
+  physicalBlock(lba: number): number {
+    this.live();
+    requireInteger('BlockStore.physicalBlock', 'lba', lba, 0, this.count - 1);
+    return Number(this.map[lba]);
+  }
+
+  /** The physical block no LBA maps to: where the next write goes. For inspection. @throws {PoolClosedError} when the pool is closed. */
+  get freeBlock(): number {
+    this.live();
+    return this.free;
+  }
+
   private requireBlock(where: string, argument: string, bytes: unknown): void {
     requireBytes(where, argument, bytes);
     if (bytes.length !== this.blockSize) throw new RangeError(`${where}: ${argument} must be exactly ${this.blockSize} bytes (the block size), got ${bytes.length}`);
