@@ -23,6 +23,9 @@ export { openForInspection, readLayoutName, readPoolCatalog, classesFromCatalog 
 export type { InspectionOptions } from './pool/inspect';
 export type { Catalog, CatalogType, CatalogField, CatalogCollectionValue } from './pool/catalog';
 export * from './errors';
+/** Schema evolution: diffSchema (catalog against code), MigrationError, the migrations option's types. */
+export { diffSchema, manualFields, isWidening, MigrationError, setMigrationBatchSizeForTests } from './schema';
+export type { ClassDiff, ClassDiffStatus, FieldChange, FieldChangeKind, MigrationFunction, Migrations, MigrationPhase, MigrationProgress } from './schema';
 export * from './layout';
 export { Persistent, Field, Ref, LayoutDefinitionError, FIRST_RESERVED_TYPE_NUM, CATALOG_TYPE_NUM, BLOB_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 export type { MapKeyType, CollectionValueType } from '@pmemts/decorators';

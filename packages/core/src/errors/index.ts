@@ -11,5 +11,5 @@ export {
   isPmemError,
 } from '@pmemts/native';
 export { SchemaMismatchError } from './SchemaMismatchError';
-export type { SchemaDifference } from './SchemaMismatchError';
+export type { SchemaDifference, SchemaMismatchReason } from './SchemaMismatchError';
 export { FieldValueError } from './FieldValueError';

@@ -12,6 +12,8 @@ import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismat
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
+import { checkMigrations, type MigrationTable, type Migrations } from '../schema/migrations-option';
+import { migrateOnOpen, type MigrationProgress } from '../schema/migrator';
 import { openBlockStore, openRegion, type BlockStore, type BlockStoreOptions, type Region } from '../regions';
 
 /** A class decorated with `@Persistent`. */
@@ -34,6 +36,14 @@ export interface PoolOpenOptions {
    * its recovery may run, and stores through views are not refused. @defaultValue false
    */
   inspect?: boolean;
+  /**
+   * Migration functions for classes whose version rose: `{ Account: { 2: (old, next) => { … } } }`.
+   * Needed only for changes pmemts cannot convert by itself (a type change, a narrowing); see
+   * docs/schema-evolution.md. Open completes the migration before it returns. @defaultValue {}
+   */
+  migrations?: Migrations;
+  /** Called as a migration advances (phase, objects done, total; total 0 while rewiring references). @defaultValue none */
+  onMigrationProgress?: MigrationProgress;
 }
 
 /** Options of Pool.create: those of Pool.open, plus the new file's size and mode. */
@@ -104,7 +114,7 @@ export class Pool {
     }
   }
 
-  private static attach(handle: native.NativePool, { layouts, memory, classMemory }: Prepared, inspect = false): Pool {
+  private static attach(handle: native.NativePool, { layouts, memory, classMemory, migrations, onProgress }: Prepared, inspect = false): Pool {
     try {
       const session = new PoolSession(handle, memory);
       layouts.forEach((layout, i) => session.register(layout, classMemory[i]));
@@ -114,7 +124,7 @@ export class Pool {
       }
       const rootOffset = handle.root(ROOT_RECORD_SIZE);
       const pool = new Pool(session, rootOffset);
-      const catalog: Catalog | null = readCatalog(session, rootOffset);
+      const catalog: Catalog | null = migrateOnOpen({ session, rootOffset, layouts, migrations, onProgress }, inspect);
       if (catalog !== null) throwIfMismatch(handle.path, compareCatalog(catalog, layouts));
       const upgraded = catalog === null ? null : upgradeLegacyTargets(catalog, layouts);
       const known = new Set(catalog?.types.map((t) => t.name) ?? []);
@@ -385,6 +395,8 @@ interface Prepared {
   readonly memory: ResolvedMemoryConfig;
   /** Each layout's memory settings, in the order of `layouts`. */
   readonly classMemory: ResolvedMemoryConfig[];
+  readonly migrations: MigrationTable;
+  readonly onProgress?: MigrationProgress;
 }
 
 function prepare(options: PoolOpenOptions, where: string): Prepared {
@@ -395,5 +407,8 @@ function prepare(options: PoolOpenOptions, where: string): Prepared {
   // LayoutValidator refuses reserved type numbers (FIRST_RESERVED_TYPE_NUM and up).
   const layouts = resolveLayouts(types as Function[]);
   const classMemory = layouts.map((layout) => resolveClassMemory(layout.name, layout.memory as HybridMemoryConfig | undefined, memory));
-  return { layouts, memory, classMemory };
+  const migrations = checkMigrations(options.migrations, layouts, where);
+  const onProgress = options.onMigrationProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`${where}: options.onMigrationProgress must be a function, got ${typeof onProgress}`);
+  return { layouts, memory, classMemory, migrations, onProgress };
 }

@@ -1,0 +1,336 @@
+/**
+ * Schema evolution at open: automatic changes, migration functions, refusals (typed, pool untouched),
+ * references rewired everywhere, rollback of a throwing function, and an interrupted migration resumed.
+ */
+import * as fs from 'node:fs';
+import { MigrationError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
+import { tempDir } from '../core/fixtures';
+import { versionOf } from './versions';
+
+const tmp = tempDir('schema');
+afterAll(() => tmp.cleanup());
+afterEach(() => setMigrationBatchSizeForTests(1000));
+
+const Point = versionOf('SPoint', 1, (c) => c.field('x', 'i32').field('y', 'i32'));
+
+/** Account v1: the fields every test starts from. */
+function accountV1(): PersistentClass<any> {
+  const V1: PersistentClass<any> = versionOf('Account', 1, (c) =>
+    c
+      .field('id', 'u32')
+      .field('balance', 'f64')
+      .field('owner', { type: 'string', maxBytes: 32 })
+      .field('gone', 'u8')
+      .field('tags', { type: 'array', of: 'u16', length: 2 })
+      .field('note', { type: 'heapString' })
+      .field('at', { type: 'struct', of: () => Point })
+      .ref('friend', () => V1),
+  );
+  return V1;
+}
+
+/** Account v2 with only automatic changes: owner widened and moved first, id widened, tags longer, gone removed, opened added. */
+function accountV2(): PersistentClass<any> {
+  const V2: PersistentClass<any> = versionOf('Account', 2, (c) =>
+    c
+      .field('owner', { type: 'string', maxBytes: 64 })
+      .field('id', 'u64')
+      .field('balance', 'f64')
+      .field('tags', { type: 'array', of: 'u16', length: 4 })
+      .field('note', { type: 'heapString' })
+      .field('at', { type: 'struct', of: () => Point })
+      .ref('friend', () => V2)
+      .field('opened', 'timestamp'),
+  );
+  return V2;
+}
+
+function fillV1(file: string, V1: PersistentClass<any>, n: number): void {
+  const pool = Pool.create(file, { types: [V1, Point] });
+  runTransaction(pool, () => {
+    const accounts = Array.from({ length: n }, (_, i) =>
+      pool.create(V1, { id: i + 1, balance: i + 0.5, owner: `owner ${i}`, gone: 7, tags: [i, i + 1], note: `note ${i} `.repeat(i % 3), at: { x: i, y: -i } }),
+    );
+    accounts.forEach((a, i) => (a.friend = accounts[(i + 1) % n]));
+    pool.root(V1).friend = accounts[0];
+  });
+  pool.close();
+}
+
+const byId = (pool: Pool, Class: PersistentClass<any>) => new Map([...pool.objects(Class)].map((a) => [Number(a.id), a]));
+
+test('automatic changes: widened, moved, added and removed fields migrate without a function; heap strings carried, nothing leaked', () => {
+  const file = tmp.file('auto');
+  fillV1(file, accountV1(), 10);
+  const V2 = accountV2();
+  const pool = Pool.open(file, { types: [V2, Point] });
+  try {
+    const accounts = byId(pool, V2);
+    expect(accounts.size).toBe(11); // the root is an Account too (id 0)
+    for (let i = 0; i < 10; i++) {
+      const a = accounts.get(i + 1)!;
+      expect(a.id).toBe(BigInt(i + 1));
+      expect(a.balance).toBe(i + 0.5);
+      expect(a.owner).toBe(`owner ${i}`);
+      expect(a.tags).toEqual([i, i + 1, 0, 0]);
+      expect(a.note).toBe(`note ${i} `.repeat(i % 3));
+      expect({ x: a.at.x, y: a.at.y }).toEqual({ x: i, y: i === 0 ? 0 : -i });
+      expect(a.opened.getTime()).toBe(0);
+      expect('gone' in a).toBe(false);
+      expect(a.friend).toBe(accounts.get(((i + 1) % 10) + 1));
+    }
+    expect(pool.deepCheck().problems).toEqual([]);
+    // A longer owner than v1 could hold fits now.
+    runTransaction(pool, () => (accounts.get(1)!.owner = 'x'.repeat(60)));
+  } finally {
+    pool.close();
+  }
+  // The catalog is at v2: reopening migrates nothing and the old classes are refused as a lower version.
+  Pool.open(file, { types: [V2, Point] }).close();
+  expect(() => Pool.open(file, { types: [accountV1(), Point] })).toThrow(expect.objectContaining({ reason: 'lower-version' }));
+});
+
+test('a version bump with no layout change migrates (functions run), and a wider integer in an embedded struct converts', () => {
+  const file = tmp.file('bump');
+  const V1 = versionOf('Count', 1, (c) => c.field('n', 'i16'));
+  const pool = Pool.create(file, { types: [V1] });
+  runTransaction(pool, () => [1, -2, 300].forEach((n) => pool.create(V1, { n })));
+  pool.close();
+  const V2 = versionOf('Count', 2, (c) => c.field('n', 'i16'));
+  const reopened = Pool.open(file, { types: [V2], migrations: { Count: { 2: (old, next) => (next.n = old.n * 2) } } });
+  expect([...reopened.objects(V2)].map((c) => c.n).sort((a, b) => a - b)).toEqual([-4, 2, 600]);
+  reopened.close();
+  const V3 = versionOf('Count', 3, (c) => c.field('n', 'i64'));
+  const wide = Pool.open(file, { types: [V3] });
+  expect([...wide.objects(V3)].map((c) => c.n).sort((a, b) => Number(a - b))).toEqual([-4n, 2n, 600n]);
+  wide.close();
+});
+
+test("the issue's scripted migration: a type change with its function, old values read-only", () => {
+  const file = tmp.file('scripted');
+  fillV1(file, accountV1(), 5);
+  const V2: PersistentClass<any> = versionOf('Account', 2, (c) =>
+    c
+      .field('id', 'u32')
+      .field('balance', 'i64') // f64 → i64: a type change, converted by the function
+      .field('owner', { type: 'string', maxBytes: 64 })
+      .field('tags', { type: 'array', of: 'u16', length: 2 })
+      .field('note', { type: 'heapString' })
+      .field('at', { type: 'struct', of: () => Point })
+      .ref('friend', () => V2)
+      .field('opened', 'timestamp'),
+  );
+  const seen: unknown[] = [];
+  const pool = Pool.open(file, {
+    types: [V2, Point],
+    migrations: {
+      Account: {
+        2: (old, next) => {
+          expect(Object.isFrozen(old)).toBe(true);
+          seen.push(old.gone);
+          next.balance = BigInt(Math.round(old.balance * 100));
+          next.opened = new Date(0);
+          if (old.id === 2) next.note = 'rewritten';
+        },
+      },
+    },
+  });
+  try {
+    const accounts = byId(pool, V2);
+    expect(seen.sort()).toEqual([0, 7, 7, 7, 7, 7]); // the root was created zeroed
+    expect([...accounts.values()].filter((a) => a.id !== 0).map((a) => [a.id, a.balance]).sort((a, b) => a[0] - b[0])).toEqual([1, 2, 3, 4, 5].map((id) => [id, BigInt(Math.round((id - 0.5) * 100))]));
+    expect(accounts.get(2)!.note).toBe('rewritten');
+    expect(accounts.get(3)!.note).toBe('note 2 note 2 ');
+    expect(accounts.get(5)!.friend).toBe(accounts.get(1));
+    expect(pool.deepCheck().problems).toEqual([]); // the replaced note's old blob was freed
+  } finally {
+    pool.close();
+  }
+});
+
+describe('refusals are typed and leave the pool byte for byte as it was', () => {
+  /**
+   * The pool file from libpmemobj's lanes on (lanes_offset is the u64 after the 1 KiB layout name that
+   * follows the 4 KiB pool header): pmemobj_open itself rewrites the descriptor before them (its run id)
+   * at every open, whatever pmemts does.
+   */
+  const bytesOf = (file: string) => {
+    const bytes = fs.readFileSync(file);
+    const lanes = Number(bytes.readBigUInt64LE(4096 + 1024));
+    expect(lanes).toBeGreaterThan(4096 + 1024);
+    return bytes.subarray(lanes);
+  };
+
+  test('a type change without a migration function names the field', () => {
+    const file = tmp.file('no-script');
+    fillV1(file, accountV1(), 3);
+    const before = bytesOf(file);
+    const V2 = versionOf('Account', 2, (c) => c.field('id', 'u32').field('balance', 'i64').field('owner', { type: 'string', maxBytes: 16 }));
+    let error: SchemaMismatchError | undefined;
+    try {
+      Pool.open(file, { types: [V2] });
+    } catch (e) {
+      error = e as SchemaMismatchError;
+    }
+    expect(error).toBeInstanceOf(SchemaMismatchError);
+    expect(error!.reason).toBe('needs-migration');
+    expect(error!.differences.map((d) => `${d.field}: ${d.what.split(',')[0]}`)).toEqual(['balance: type-changed', 'owner: narrowed']);
+    expect(error!.message).toMatch(/Account\.balance: type-changed, which needs a migration function/);
+    expect(bytesOf(file).equals(before)).toBe(true);
+  });
+
+  test('a lower version, and the same version with another layout', () => {
+    const file = tmp.file('lower');
+    fillV1(file, accountV1(), 2);
+    const V2 = accountV2();
+    Pool.open(file, { types: [V2, Point] }).close();
+    const before = bytesOf(file);
+    expect(() => Pool.open(file, { types: [accountV1(), Point] })).toThrow(expect.objectContaining({ name: 'SchemaMismatchError', reason: 'lower-version' }));
+    const sameVersion = versionOf('Account', 2, (c) => c.field('id', 'u64'));
+    expect(() => Pool.open(file, { types: [sameVersion] })).toThrow(expect.objectContaining({ name: 'SchemaMismatchError', reason: 'same-version' }));
+    expect(bytesOf(file).equals(before)).toBe(true);
+  });
+});
+
+test('every reference to a migrated object is rewired: ref fields, refs in embedded structs, map values, vector elements, the root', () => {
+  const file = tmp.file('rewire');
+  const build = (Account: () => Function) => {
+    const Slot = versionOf('Slot', 1, (c) => c.ref('account', Account));
+    const Holder = versionOf('Holder', 1, (c) =>
+      c
+        .ref('one', Account)
+        .field('slot', { type: 'struct', of: () => Slot })
+        .field('byId', { type: 'map', key: 'u32', value: Account as never })
+        .field('list', { type: 'vector', of: Account as never }),
+    );
+    return { Slot, Holder };
+  };
+  const V1: PersistentClass<any> = versionOf('Acct', 1, (c) => c.field('id', 'u32').ref('self', () => V1));
+  const old = build(() => V1);
+  const pool = Pool.create(file, { types: [V1, old.Holder, old.Slot] });
+  runTransaction(pool, () => {
+    const accounts = Array.from({ length: 40 }, (_, i) => pool.create(V1, { id: i }));
+    accounts.forEach((a) => (a.self = a));
+    const holder = pool.root(old.Holder);
+    holder.one = accounts[3];
+    holder.slot.account = accounts[4];
+    accounts.forEach((a, i) => holder.byId.set(i, a));
+    accounts.forEach((a) => holder.list.push(a));
+  });
+  pool.close();
+  const V2: PersistentClass<any> = versionOf('Acct', 2, (c) => c.field('label', { type: 'string', maxBytes: 8 }).field('id', 'u32').ref('self', () => V2));
+  const now = build(() => V2);
+  setMigrationBatchSizeForTests(7);
+  const migrated = Pool.open(file, { types: [V2, now.Holder, now.Slot] });
+  try {
+    const holder = migrated.root(now.Holder);
+    expect(holder.one.id).toBe(3);
+    expect(holder.slot.account.id).toBe(4);
+    expect([...holder.byId.entries()].map(([k, a]: [number, any]) => [k, a.id])).toEqual(Array.from({ length: 40 }, (_, i) => [i, i]));
+    expect([...holder.list].map((a: any) => a.id)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    for (const a of migrated.objects(V2)) expect(a.self).toBe(a);
+    expect(migrated.deepCheck().problems).toEqual([]);
+  } finally {
+    migrated.close();
+  }
+});
+
+test('a throwing migration function rolls back every committed batch; the old classes open the pool as it was', () => {
+  const file = tmp.file('throws');
+  const V1 = accountV1();
+  fillV1(file, V1, 20);
+  const V2: PersistentClass<any> = versionOf('Account', 2, (c) => c.field('id', 'u32').field('balance', 'i64').field('note', { type: 'heapString' }).ref('friend', () => V2));
+  setMigrationBatchSizeForTests(3);
+  let calls = 0;
+  const open = () =>
+    Pool.open(file, {
+      types: [V2],
+      migrations: {
+        Account: {
+          2: (old, next) => {
+            next.note = 'replaced'; // a new blob, to be freed by the rollback
+            if (++calls === 14) throw new Error('bad row');
+            next.balance = BigInt(old.id);
+          },
+        },
+      },
+    });
+  expect(open).toThrow(MigrationError);
+  calls = 0;
+  try {
+    open();
+  } catch (e) {
+    expect(e).toMatchObject({ type: 'Account', version: 2, code: 'MIGRATION_FAILED' });
+    expect((e as Error).cause).toEqual(new Error('bad row'));
+  }
+  const pool = Pool.open(file, { types: [V1, Point] });
+  try {
+    const accounts = byId(pool, V1);
+    expect(accounts.size).toBe(21);
+    expect(accounts.get(5)!.balance).toBe(4.5);
+    expect(accounts.get(5)!.note).toBe('note 4 ');
+    expect(accounts.get(20)!.friend).toBe(accounts.get(1));
+    expect(pool.deepCheck().problems).toEqual([]);
+  } finally {
+    pool.close();
+  }
+});
+
+test('an interrupted migration (here: the progress callback throws) is refused by the old classes and finished by the new ones', () => {
+  for (const stopAt of ['copy', 'rewire', 'free'] as const) {
+    const file = tmp.file(`stop-${stopAt}`);
+    fillV1(file, accountV1(), 25);
+    setMigrationBatchSizeForTests(4);
+    const V2 = accountV2();
+    const phases: string[] = [];
+    expect(() =>
+      Pool.open(file, {
+        types: [V2, Point],
+        onMigrationProgress: (phase, done) => {
+          phases.push(phase);
+          if (phase === stopAt && done >= 8) throw new Error('stop');
+        },
+      }),
+    ).toThrow('stop');
+    expect(() => Pool.open(file, { types: [accountV1(), Point] })).toThrow(expect.objectContaining({ reason: 'migration-in-progress' }));
+    const pool = Pool.open(file, { types: [V2, Point] });
+    try {
+      const accounts = byId(pool, V2);
+      expect([...accounts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 26 }, (_, i) => i));
+      expect(accounts.get(25)!.friend).toBe(accounts.get(1));
+      expect(accounts.get(7)!.owner).toBe('owner 6');
+      expect(pool.deepCheck().problems).toEqual([]);
+    } finally {
+      pool.close();
+    }
+  }
+});
+
+describe('bad input is a typed error and touches nothing', () => {
+  const cases: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
+    ['not an object', 5, /options\.migrations must be an object/, TypeError],
+    ['an unknown class', { Nope: {} }, /options\.migrations\.Nope names no class/, TypeError],
+    ['versions not an object', { Account: [] }, /options\.migrations\.Account must be an object/, TypeError],
+    ['version 1', { Account: { 1: () => undefined } }, /version "1" must be an integer from 2 to Account's version in code \(2\)/, RangeError],
+    ['a version above the code', { Account: { 3: () => undefined } }, /version "3"/, RangeError],
+    ['a version that is no integer', { Account: { 'x': () => undefined } }, /version "x"/, RangeError],
+    ['a function that is not one', { Account: { 2: 'f' } }, /options\.migrations\.Account\[2\] must be a function/, TypeError],
+  ];
+  test.each(cases)('%s', (_, migrations, message, ErrorClass) => {
+    const file = tmp.file('bad');
+    fillV1(file, accountV1(), 2);
+    const before = fs.readFileSync(file);
+    const open = () => Pool.open(file, { types: [accountV2(), Point], migrations: migrations as never });
+    expect(open).toThrow(ErrorClass);
+    expect(open).toThrow(message);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  test('onMigrationProgress that is not a function; an async migration function rolls back', () => {
+    const file = tmp.file('bad-progress');
+    fillV1(file, accountV1(), 2);
+    expect(() => Pool.open(file, { types: [accountV2(), Point], onMigrationProgress: 'x' as never })).toThrow(TypeError);
+    expect(() => Pool.open(file, { types: [accountV2(), Point], migrations: { Account: { 2: (async () => undefined) as never } } })).toThrow(/must be synchronous/);
+    Pool.open(file, { types: [accountV1(), Point] }).close();
+  });
+});
