@@ -7,6 +7,8 @@ export { Pool } from './pool/Pool';
 export type { PoolOpenOptions, PoolCreateOptions, PersistentClass } from './pool/Pool';
 export type { PoolStats } from './pool/stats';
 export type { CheckReport, CheckProblem, DeepCheckProgress } from './pool/deep-check';
+/** Reports of `pool.collect` (reachability GC) and `pool.defrag` (defragmentation); docs/space.md. */
+export type { CollectOptions, CollectReport, CollectedAllocation, DefragReport, SpaceUsage } from './space';
 export { runTransaction } from './tx/runTransaction';
 /** Raw persistent byte regions (`pool.region`) and block stores with power-fail atomic block writes (`pool.blocks`); docs/regions.md. */
 export { Region, BlockStore, directoryOf, REGION_TYPE_NUM, BLOCK_STORE_TYPE_NUM } from './regions';

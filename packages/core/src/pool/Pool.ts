@@ -12,6 +12,7 @@ import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismat
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
+import { checkCollectOptions, collect, defrag, finishInterruptedDefrag, isPinned, setPinned, type CollectOptions, type CollectReport, type DefragReport } from '../space';
 import { checkMigrations, type MigrationTable, type Migrations } from '../schema/migrations-option';
 import { migrateOnOpen, type MigrationProgress } from '../schema/migrator';
 import { openBlockStore, openRegion, type BlockStore, type BlockStoreOptions, type Region } from '../regions';
@@ -124,6 +125,8 @@ export class Pool {
       }
       const rootOffset = handle.root(ROOT_RECORD_SIZE);
       const pool = new Pool(session, rootOffset);
+      // A defragmentation a crash interrupted leaves raw pointers to finish before anything reads them.
+      finishInterruptedDefrag(session, rootOffset);
       const catalog: Catalog | null = migrateOnOpen({ session, rootOffset, layouts, migrations, onProgress }, inspect);
       if (catalog !== null) throwIfMismatch(handle.path, compareCatalog(catalog, layouts));
       const upgraded = catalog === null ? null : upgradeLegacyTargets(catalog, layouts);
@@ -190,13 +193,16 @@ export class Pool {
    * zeroed, then assigns `init`'s fields. Constructors are not run: persistent objects are views.
    * @throws {OutOfSpaceError} when the pool is full (the transaction is aborted).
    * @throws {FieldValueError} when an init value does not fit its field (the transaction is aborted).
+   * @param options - `pinned`: pin the new object in the same transaction (see {@link Pool.pin}).
    * @throws {TypeError} when Class is not one of the pool's types, or `init` names a field it lacks.
    * @throws {PoolClosedError} when the pool is closed.
    */
-  create<T extends object>(Class: PersistentClass<T>, init?: Partial<T>): T {
+  create<T extends object>(Class: PersistentClass<T>, init?: Partial<T>, options?: { pinned?: boolean }): T {
     const session = this.live();
     const entry = session.classOf(Class, 'create');
     if (init !== undefined && (typeof init !== 'object' || init === null)) throw new TypeError('create: init must be an object');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('create: options must be an object');
+    if (options?.pinned !== undefined && typeof options.pinned !== 'boolean') throw new TypeError('create: options.pinned must be a boolean');
     return session.tx.atomically(() => {
       const offset = session.tx.allocate(entry.layout.size, entry.layout.typeNum, `create(${entry.layout.name})`);
       const view = session.allocatedView(entry, offset) as unknown as T;
@@ -207,6 +213,7 @@ export class Pool {
           (view as Record<string, unknown>)[key] = value;
         }
       }
+      if (options?.pinned === true) setPinned(session, this.rootOffset, offset, entry.layout.typeNum, true);
       return view;
     });
   }
@@ -348,6 +355,76 @@ export class Pool {
   /** Persists the dirty DRAM copies of write-back classes at the Flush level (and copies those at level None). @throws {PoolClosedError} when the pool is closed. */
   flush(): void {
     this.live().flush(true);
+  }
+
+  /**
+   * Pins `obj`: a pinned object is a root for {@link Pool.collect}, kept with everything it reaches
+   * although the root does not reach it, and {@link Pool.defrag} does not move it. Objects an
+   * application finds only through `objects()` are garbage unless pinned. Pins live in the schema
+   * catalog (each call rewrites it): pin a few entry points, not every object. Transactional.
+   * @throws {TypeError} when obj is not a live object of this pool, or is embedded in another.
+   * @throws {InvalidObjectError} when obj was freed. @throws {PoolClosedError} when the pool is closed.
+   */
+  pin(obj: object): void {
+    this.setPin(obj, true, 'pin');
+  }
+
+  /** Unpins `obj` (nothing when it is not pinned); see {@link Pool.pin}. @throws as {@link Pool.pin}. */
+  unpin(obj: object): void {
+    this.setPin(obj, false, 'unpin');
+  }
+
+  /** Whether `obj` is pinned; see {@link Pool.pin}. @throws as {@link Pool.pin}. */
+  isPinned(obj: object): boolean {
+    const { offset } = this.locateWhole(obj, 'isPinned');
+    return isPinned(this.live(), this.rootOffset, offset);
+  }
+
+  private setPin(obj: object, pinned: boolean, what: string): void {
+    const { offset, layout } = this.locateWhole(obj, what);
+    const session = this.live();
+    session.tx.atomically(() => setPinned(session, this.rootOffset, offset, layout.typeNum, pinned));
+  }
+
+  private locateWhole(obj: object, what: string): { offset: number; layout: TypeLayout } {
+    if (isView(obj) && isStructView(obj)) throw new TypeError(`${what}: this ${obj[LAYOUT].name} is embedded in a ${obj[STATE].layout.name}; ${what} the ${obj[STATE].layout.name}`);
+    try {
+      return this.locate(obj);
+    } catch (error) {
+      if (error instanceof TypeError) throw new TypeError(`${what}: expected a live object of this pool`);
+      throw error;
+    }
+  }
+
+  /**
+   * Reachability garbage collection: marks from the root object, the schema catalog and the pinned
+   * objects through refs, heap strings/bytes and maps/vectors, then frees every unreachable allocation
+   * in transactions of `batchSize` frees. An object kept only through `objects()` is unreachable: pin
+   * it, or reach it from the root. Live views of freed objects throw InvalidObjectError OBJECT_FREED.
+   * A crash mid-collection loses nothing reachable; collecting again finishes. See docs/space.md.
+   * @param options - `dryRun`: list what would be freed (with sizes), free nothing.
+   * @throws {TypeError} on malformed options. @throws {TransactionError} TX_OPEN inside a transaction.
+   * @throws {PoolError} TYPES_MISSING when the pool holds objects of classes this session lacks.
+   * @throws {PoolCorruptError} COLLECTION_CORRUPT when a map or vector is damaged (nothing is freed).
+   * @throws {PoolClosedError} when the pool is closed.
+   */
+  collect(options: CollectOptions = {}): CollectReport {
+    return collect(this.live(), this.rootOffset, checkCollectOptions(options));
+  }
+
+  /**
+   * Defragments the heap with pmemobj_defrag, giving it every pointer to every object that may move
+   * (refs, map/vector nodes and ref values, heap strings/bytes, the root record's user root); pinned
+   * objects and the schema catalog stay. Live views of moved objects follow them (same objects, new
+   * offsets); map/vector iterators made before throw COLLECTION_MODIFIED. A crash mid-way is finished
+   * at the next open. Reports occupancy before and after, `stats.heap.*` included. See docs/space.md.
+   * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} TYPES_MISSING as collect.
+   * @throws {OutOfSpaceError} when the pool has no room for the journal (nothing moved).
+   * @throws {PoolCorruptError} COLLECTION_CORRUPT when a map or vector is damaged (nothing moved).
+   * @throws {PoolClosedError} when the pool is closed.
+   */
+  defrag(): DefragReport {
+    return defrag(this.live(), this.rootOffset);
   }
 
   /** Counters since the pool was opened. @throws {PoolClosedError} when the pool is closed. */

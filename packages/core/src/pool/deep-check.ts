@@ -3,10 +3,12 @@
  * points at a live object of its class; every heap slot at a live blob; and everything is reachable
  * from the root record (what is not is a leak).
  */
-import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
-import { checkCollectionField, isCollectionField } from '../collections/collection-field';
+import { BLOB_TYPE_NUM } from '@pmemts/decorators';
+import { checkCollectionField } from '../collections/collection-field';
 import type { PoolSession } from './PoolSession';
-import { RootField } from './catalog';
+import { rootRecordTargets, walkReachable } from '../space/reachability';
+import { pinnedObjects } from '../space/pins';
+import { WALKED_RESERVED_TYPES } from '../space/heap-kinds';
 import type { FieldLayout, TypeLayout } from '../layout';
 
 /** One problem the deep check found. */
@@ -40,12 +42,7 @@ export interface CheckReport {
 }
 
 /** pmemts's own allocations, by type number: never user objects, reached through what owns them. */
-const RESERVED_NAMES = new Map([
-  [BLOB_TYPE_NUM, '(heap string/bytes)'],
-  [CATALOG_TYPE_NUM, '(schema catalog)'],
-  [COLLECTION_HEADER_TYPE_NUM, '(collection header)'],
-  [COLLECTION_NODE_TYPE_NUM, '(collection node)'],
-]);
+const RESERVED_NAMES = WALKED_RESERVED_TYPES;
 
 /** What the deep check has done: allocations listed (the total is not known yet), then objects checked out of `total`. */
 export type DeepCheckProgress = (done: number, phase: 'listing' | 'checking', total?: number) => void;
@@ -66,17 +63,6 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   const dv = session.dv;
   const u64 = (at: number) => Number(dv.getBigUint64(at, true));
   const name = (off: number) => `${RESERVED_NAMES.get(heap.get(off) ?? -1) ?? layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
-
-  const reached = new Set<number>();
-  const queue: number[] = [];
-  const reach = (off: number) => {
-    if (off !== 0 && heap.has(off) && !reached.has(off)) {
-      reached.add(off);
-      queue.push(off);
-    }
-  };
-  reach(u64(rootRecord + RootField.catalogOff));
-  reach(u64(rootRecord + RootField.userRoot));
 
   let checked = 0;
   for (const [off, typeNum] of heap) {
@@ -103,10 +89,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
     }
   }
 
-  // Follow refs and heap slots from the roots, straight from the bytes.
-  const visitFields = (base: number, layout: TypeLayout, from: number) => {
-    for (const field of layout.fields) visitField(base + field.offset, field, from, layout);
-  };
+  // Follow refs and heap slots from the roots, straight from the bytes, checking every edge.
   const slotOwner = new Map<number, string>(); // blob -> the slot that names it
   const nodeOwner = new Map<number, string>(); // collection header or node -> the field whose collection holds it
   const allocation = (offset: number) => {
@@ -114,17 +97,18 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
     return typeNum === undefined ? null : { typeNum, usableSize: native.usableSize(offset) };
   };
   /** A map or vector: its invariants, its nodes owned once, its values decoded, the objects it refers to reached. */
-  const visitCollection = (at: number, field: FieldLayout, owner: TypeLayout, from: number) => {
+  const visitCollection = (at: number, field: FieldLayout, owner: TypeLayout, from: number): number[] => {
     const where = `${name(from)}.${field.name}`;
     const bad = (message: string) => problems.push({ kind: 'bad-collection', object: name(from), field: field.name, message });
     const report = checkCollectionField(session, owner, field, at, allocation);
-    if (report === null) return;
+    if (report === null) return [];
     report.problems.forEach(bad);
+    const follow: number[] = [];
     for (const node of report.nodes) {
       if (nodeOwner.has(node)) bad(`node ${node} also belongs to ${nodeOwner.get(node)}`);
       else {
         nodeOwner.set(node, where);
-        reach(node);
+        follow.push(node);
       }
     }
     const value = field.value!;
@@ -137,33 +121,28 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
         if (off === 0) continue;
         if (heap.get(off) !== target.typeNum || dv.getBigUint64(slot, true) !== session.uuidLo) {
           problems.push({ kind: 'dangling-ref', object: name(from), field: field.name, message: `a ${field.kind} value refers to ${off}, which is not a live ${target.name} of this pool` });
-        } else reach(off);
+        } else follow.push(off);
       }
     }
+    return follow;
   };
-  const visitField = (at: number, field: FieldLayout, from: number, owner: TypeLayout) => {
-    if (isCollectionField(field)) visitCollection(at, field, owner, from);
-    else if (field.kind === 'ref') reach(u64(at + 8));
-    else if (field.kind === 'struct') visitFields(at, field.struct!, from);
-    else if (field.kind === 'heapString' || field.kind === 'heapBytes') {
-      const blob = u64(at);
-      if (blob === 0) return;
-      const slot = `${name(from)}.${field.name}`;
-      const dangling = (message: string) => problems.push({ kind: 'dangling-slot', object: name(from), field: field.name, message });
-      if (heap.get(blob) !== BLOB_TYPE_NUM) dangling(`heap slot points at ${blob}, which is not a live blob`);
-      else if (u64(at + 8) > native.usableSize(blob)) dangling(`heap slot says ${u64(at + 8)} bytes, but the blob at ${blob} holds ${native.usableSize(blob)}`);
-      else if (slotOwner.has(blob)) dangling(`the blob at ${blob} is also named by ${slotOwner.get(blob)}`);
-      else {
-        slotOwner.set(blob, slot);
-        reach(blob);
-      }
+  const visitSlot = (at: number, blob: number, from: number, field: FieldLayout): boolean => {
+    const slot = `${name(from)}.${field.name}`;
+    const dangling = (message: string) => problems.push({ kind: 'dangling-slot', object: name(from), field: field.name, message });
+    if (heap.get(blob) !== BLOB_TYPE_NUM) dangling(`heap slot points at ${blob}, which is not a live blob`);
+    else if (u64(at + 8) > native.usableSize(blob)) dangling(`heap slot says ${u64(at + 8)} bytes, but the blob at ${blob} holds ${native.usableSize(blob)}`);
+    else if (slotOwner.has(blob)) dangling(`the blob at ${blob} is also named by ${slotOwner.get(blob)}`);
+    else {
+      slotOwner.set(blob, slot);
+      return true;
     }
+    return false;
   };
-  while (queue.length > 0) {
-    const off = queue.pop()!;
-    const layout = layouts.get(heap.get(off)!);
-    if (layout && native.usableSize(off) >= layout.size) visitFields(off, layout, off);
-  }
+  const reached = walkReachable(session, heap, [...rootRecordTargets(session, rootRecord), ...pinnedObjects(session, rootRecord)], {
+    ref: (at) => u64(at + 8),
+    slot: visitSlot,
+    collection: visitCollection,
+  });
   for (const off of heap.keys()) {
     if (!reached.has(off)) problems.push({ kind: 'leak', object: name(off), message: 'not reachable from the root' });
   }
