@@ -12,7 +12,7 @@ export type { CollectOptions, CollectReport, CollectedAllocation, DefragReport, 
 export { runTransaction } from './tx/runTransaction';
 /** Raw persistent byte regions (`pool.region`) and block stores with power-fail atomic block writes (`pool.blocks`); docs/regions.md. */
 export { Region, BlockStore, directoryOf, REGION_TYPE_NUM, BLOCK_STORE_TYPE_NUM } from './regions';
-export type { BlockStoreOptions, RegionEntry, BlockStoreEntry } from './regions';
+export type { BlockStoreOptions, RegionEntry, BlockStoreEntry, RegionDirectories } from './regions';
 export { MemoryTier, WritePolicy, PersistenceLevel } from './memory/config';
 export type { HybridMemoryConfig } from './memory/config';
 export { toPlain, fromPlain } from './objects/plain';

@@ -12,7 +12,7 @@ import { Region } from './Region';
 
 export { Region } from './Region';
 export { BlockStore, type BlockStoreOptions } from './BlockStore';
-export { directoryOf, REGION_TYPE_NUM, BLOCK_STORE_TYPE_NUM, type RegionEntry, type BlockStoreEntry } from './region-directory';
+export { directoryOf, REGION_TYPE_NUM, BLOCK_STORE_TYPE_NUM, type RegionEntry, type BlockStoreEntry, type RegionDirectories } from './region-directory';
 
 const opened = new WeakMap<PoolSession, { regions: Map<string, Region>; blocks: Map<string, BlockStore> }>();
 

@@ -31,28 +31,31 @@ export interface BlockStoreEntry {
   readonly count: number;
 }
 
-interface Sections {
+/** The catalog sections of the directory, each with the entry type it maps names to. */
+export interface RegionDirectories {
+  /** Regions made by `pool.region`. */
   regions: RegionEntry;
+  /** Block stores made by `pool.blocks`. */
   blocks: BlockStoreEntry;
 }
 
-const FIELDS: { [K in keyof Sections]: (keyof Sections[K])[] } = { regions: ['offset', 'bytes'], blocks: ['offset', 'blockSize', 'count'] };
-const TYPE_NUMS: { [K in keyof Sections]: number } = { regions: REGION_TYPE_NUM, blocks: BLOCK_STORE_TYPE_NUM };
+const FIELDS: { [K in keyof RegionDirectories]: (keyof RegionDirectories[K])[] } = { regions: ['offset', 'bytes'], blocks: ['offset', 'blockSize', 'count'] };
+const TYPE_NUMS: { [K in keyof RegionDirectories]: number } = { regions: REGION_TYPE_NUM, blocks: BLOCK_STORE_TYPE_NUM };
 
 /**
  * Every entry of one section of a catalog, shape-checked (no pool access): what the CLI lists.
  * @throws {PoolCorruptError} REGION_DIRECTORY_CORRUPT when the section is not a map of well-formed entries.
  */
-export function directoryOf<K extends keyof Sections>(catalog: Catalog | null, section: K, file: string): Map<string, Sections[K]> {
+export function directoryOf<K extends keyof RegionDirectories>(catalog: Catalog | null, section: K, file: string): Map<string, RegionDirectories[K]> {
   const raw = catalog?.sections?.[section];
-  const entries = new Map<string, Sections[K]>();
+  const entries = new Map<string, RegionDirectories[K]>();
   if (raw === undefined) return entries;
   const corrupt = (what: string) => new PoolCorruptError(`${file}: the catalog's ${section} directory is corrupt: ${what}`, 'REGION_DIRECTORY_CORRUPT');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw corrupt('not an object');
   for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
     const ok = typeof entry === 'object' && entry !== null && FIELDS[section].every((f) => Number.isSafeInteger((entry as Record<string, unknown>)[f as string]) && ((entry as Record<string, number>)[f as string]) > 0);
     if (!ok) throw corrupt(`entry '${name}' is malformed`);
-    entries.set(name, entry as Sections[K]);
+    entries.set(name, entry as RegionDirectories[K]);
   }
   return entries;
 }
@@ -62,7 +65,7 @@ export function directoryOf<K extends keyof Sections>(catalog: Catalog | null, s
  * section's type number, big enough), or undefined when there is none.
  * @throws {PoolCorruptError} REGION_DIRECTORY_CORRUPT when the entry names no such allocation.
  */
-export function findEntry<K extends keyof Sections>(session: PoolSession, rootOffset: number, section: K, name: string, minBytes: (entry: Sections[K]) => number): Sections[K] | undefined {
+export function findEntry<K extends keyof RegionDirectories>(session: PoolSession, rootOffset: number, section: K, name: string, minBytes: (entry: RegionDirectories[K]) => number): RegionDirectories[K] | undefined {
   const file = session.native.path;
   const entry = directoryOf(readCatalog(session, rootOffset), section, file).get(name);
   if (entry === undefined) return undefined;
@@ -76,15 +79,15 @@ export function findEntry<K extends keyof Sections>(session: PoolSession, rootOf
  * Allocates `bytes` zeroed bytes of the section's type, lets `init` write them (fresh allocations need
  * no snapshot), and records `name` in the directory, all in one transaction of its own.
  */
-export function createEntry<K extends keyof Sections>(
+export function createEntry<K extends keyof RegionDirectories>(
   session: PoolSession,
   rootOffset: number,
   section: K,
   name: string,
   bytes: number,
-  entryOf: (offset: number) => Sections[K],
+  entryOf: (offset: number) => RegionDirectories[K],
   init: (offset: number) => void,
-): Sections[K] {
+): RegionDirectories[K] {
   return session.tx.atomically(() => {
     const offset = session.tx.allocate(bytes, TYPE_NUMS[section], `${section}: create '${name}'`);
     init(offset);
