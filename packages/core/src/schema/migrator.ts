@@ -359,11 +359,16 @@ class Migration {
     });
   }
 
-  /** The layout to read a heap object with: its copy's, its class's in the pool; none for old objects and pmemts's own allocations. */
+  /**
+   * The layout to read a heap object's references with: its copy's, or its class's in the pool; none
+   * for old objects, pmemts's own allocations and classes that cannot hold a reference.
+   */
   private layoutOfHeapObject(off: number, copies: ReadonlyMap<number, number>): TypeLayout | undefined {
     const typeNum = this.ctx.session.native.typeNum(off);
-    if (RESERVED.has(typeNum) || copies.has(off)) return undefined;
-    return this.byTypeNum.get(typeNum)?.to ?? this.poolLayouts.get(typeNum);
+    if (RESERVED.has(typeNum)) return undefined;
+    const layout = this.byTypeNum.get(typeNum)?.to ?? this.poolLayouts.get(typeNum);
+    if (layout === undefined || !holdsRefs(layout) || copies.has(off)) return undefined;
+    return layout;
   }
 
   /** Phase 3: the old objects, and what they owned that their copies did not take over, are freed. */
@@ -424,4 +429,16 @@ class Migration {
       writeCatalog(session, rootOffset, { ...this.catalog, types, sections }, []);
     });
   }
+}
+
+const refBearing = new WeakMap<TypeLayout, boolean>();
+
+/** Whether objects of `layout` can hold a reference (a ref field, a map or vector of refs, in embedded structs too). */
+function holdsRefs(layout: TypeLayout): boolean {
+  let holds = refBearing.get(layout);
+  if (holds === undefined) {
+    holds = layout.fields.some((f) => f.kind === 'ref' || (f.kind === 'struct' && holdsRefs(f.struct!)) || ((f.kind === 'map' || f.kind === 'vector') && f.value?.kind === 'ref'));
+    refBearing.set(layout, holds);
+  }
+  return holds;
 }
