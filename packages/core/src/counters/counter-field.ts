@@ -11,21 +11,26 @@ import { CounterType, PCounter } from './PCounter';
 
 export function counterAccessor(layout: TypeLayout, field: FieldLayout, session: SessionHost, memory: ResolvedMemoryConfig, plain: PropertyDescriptor): PropertyDescriptor {
   const fo = field.offset;
-  // Keyed by state and offset: an embedded struct's views are made afresh on each read, its counter is not.
-  const live = new WeakMap<ViewState, Map<number, PCounter>>();
+  // By view first (an object has one view per session); an embedded struct's views are made afresh on
+  // each read, so its counter is found again by state and offset.
+  const byView = new WeakMap<View, PCounter>();
+  const byState = new WeakMap<ViewState, Map<number, PCounter>>();
   let type: CounterType | undefined;
   return {
     get(this: View) {
       const state = this[STATE];
       if (state.offset < 0) session.deadView(state);
+      let counter = byView.get(this);
+      if (counter !== undefined) return counter;
       const at = this[REL] + fo;
-      let counters = live.get(state);
-      if (counters === undefined) live.set(state, (counters = new Map()));
-      let counter = counters.get(at);
+      let counters = byState.get(state);
+      if (counters === undefined) byState.set(state, (counters = new Map()));
+      counter = counters.get(at);
       if (counter === undefined) {
         type ??= new CounterType(session, layout, field, memory);
         counters.set(at, (counter = new PCounter(type, state, at)));
       }
+      byView.set(this, counter);
       return counter;
     },
     set: plain.set,
