@@ -18,6 +18,11 @@ module.exports = [
   { group: 'write heat', name: 'heat-on-wt', run: ['pmemts', 'decorators-transfer-wt-heat'] },
   { group: 'write heat', name: 'heat-off-wb', run: ['pmemts', 'decorators-transfer-wb'] },
   { group: 'write heat', name: 'heat-on-wb', run: ['pmemts', 'decorators-transfer-wb-heat'] },
+  // Flushes per line are the same on either medium (notes under the group): the disk class adds nothing.
+  ...['wt', 'wb', 'flush'].flatMap((v, i) => [
+    { group: 'striped counter vs u64 field', name: `u64-${v}`, run: ['pmemts', `counter:u64-${v}`], baseline: i === 0, shmOnly: true },
+    { group: 'striped counter vs u64 field', name: `counter-${v}`, run: ['pmemts', `counter:counter-${v}`], shmOnly: true },
+  ]),
   { group: '16-field transaction', name: 'wide-wt', run: ['pmemts', 'wide-wt'], baseline: true },
   { group: '16-field transaction', name: 'wide-wb', run: ['pmemts', 'wide-wb'] },
   { group: 'field read', name: 'field-read', run: ['pmemts', 'field-read'], reads: true },
