@@ -1,4 +1,4 @@
-import { Pool, runTransaction, toPlain, type PMap } from '@pmemts/core';
+import { PersistenceLevel, Pool, WritePolicy, runTransaction, toPlain, type PMap } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { Hub, Leaf, TYPES } from './fixtures';
 
@@ -70,4 +70,77 @@ test('defrag of a pool fragmented on purpose shrinks its run usage and keeps eve
   expect(again.deepCheck().problems).toEqual([]);
   expect(again.root(Hub).byId.get(32)!.label).toBe('changed after defrag');
   again.close();
+});
+
+test('live views: write-back DRAM copies and unflushed stores survive a defrag; iterators made before it fail clearly', () => {
+  const pool = Pool.create(dir.file('views'), {
+    types: TYPES,
+    size: 32 * 1024 * 1024,
+    memory: { writePolicy: WritePolicy.WriteBack, persistenceLevel: PersistenceLevel.Flush },
+  });
+  const hub = pool.root(Hub);
+  const leaves: Leaf[] = [];
+  runTransaction(pool, () => {
+    for (let i = 0; i < 400; i++) {
+      const leaf = pool.create(Leaf, { n: i, label: `leaf ${i}` });
+      if (i % 4 === 0) {
+        hub.byId.set(i, leaf);
+        leaves.push(leaf);
+      }
+    }
+  });
+  pool.collect();
+  hub.n = 77; // a Flush-level store: in the DRAM copy only until a flush
+  const iterator = (hub.byId as PMap<number, Leaf>).keys();
+  iterator.next();
+  const report = pool.defrag();
+  expect(report.relocated).toBeGreaterThan(0);
+  expect(report.viewsRelocated).toBeGreaterThan(0);
+  expect(hub.n).toBe(77);
+  leaves.forEach((leaf, i) => expect([leaf.n, leaf.label, hub.byId.get(4 * i)]).toEqual([4 * i, `leaf ${4 * i}`, leaf]));
+  expect(() => iterator.next()).toThrow(expect.objectContaining({ code: 'COLLECTION_MODIFIED' }));
+  const file = pool.path;
+  pool.close();
+  const again = Pool.open(file, { types: TYPES });
+  expect(again.root(Hub).n).toBe(77);
+  expect(again.deepCheck().problems).toEqual([]);
+  again.close();
+});
+
+test('bad input and misuse get typed errors and move nothing', () => {
+  const { pool, hub } = fragmented('bad-input');
+  const before = exported(hub);
+  const heap = [...pool.heap()];
+  const native = Pool.sessionOf(pool).native;
+  const noOid = pool.locate(hub).offset; // the hub's first bytes: its u32 n, no PMEMoid
+  const refAt = pool.locate(hub).offset + pool.locate(hub).layout.fields.find((f) => f.name === 'direct')!.offset;
+  const refused: [() => unknown, unknown][] = [
+    [() => native.defrag([refAt] as never), expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/locations must be a Float64Array/) })],
+    [() => native.defrag(Float64Array.of(-8)), expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/locations\[0\] must be a non-negative integer/) })],
+    [() => native.defrag(Float64Array.of(1.5)), expect.objectContaining({ name: 'TypeError' })],
+    [() => native.defrag(Float64Array.of(pool.size - 8)), expect.objectContaining({ code: 'OUT_OF_BOUNDS' })],
+    [() => native.defrag(Float64Array.of(refAt + 4)), expect.objectContaining({ code: 'OUT_OF_BOUNDS', message: expect.stringMatching(/aligned/) })],
+    [() => native.defrag(Float64Array.of(refAt, refAt + 8)), expect.objectContaining({ code: 'OUT_OF_BOUNDS', message: expect.stringMatching(/overlaps/) })],
+    [() => native.defrag(Float64Array.of(refAt, noOid)), expect.objectContaining({ code: 'INVALID_OBJECT', message: expect.stringMatching(/does not hold a PMEMoid of this pool/) })],
+    [
+      () =>
+        runTransaction(pool, () => {
+          hub.n = 5; // opens libpmemobj's transaction
+          native.defrag(Float64Array.of(refAt));
+        }),
+      expect.objectContaining({ code: 'TX_OPEN' }),
+    ],
+    [() => runTransaction(pool, () => pool.defrag()), expect.objectContaining({ code: 'TX_OPEN' })],
+  ];
+  for (const [call, error] of refused) expect(call).toThrow(error as Error);
+  expect([...pool.heap()]).toEqual(heap);
+  expect(exported(hub)).toEqual(before);
+  expect(pool.deepCheck().problems).toEqual([]);
+  const file = pool.path;
+  pool.close();
+  expect(() => pool.defrag()).toThrow(expect.objectContaining({ code: 'POOL_CLOSED' }));
+  expect(() => native.defrag(new Float64Array(0))).toThrow(expect.objectContaining({ code: 'POOL_CLOSED' }));
+  const partial = Pool.open(file, { types: [Leaf] });
+  expect(() => partial.defrag()).toThrow(expect.objectContaining({ code: 'TYPES_MISSING' }));
+  partial.close();
 });
