@@ -97,3 +97,17 @@ export function createEntry<K extends keyof RegionDirectories>(
     return entry;
   });
 }
+
+/**
+ * Every allocation the directory names, offset -> `(region name)` or `(block store name)`: the extra
+ * roots a reachability walk needs (the deep check, so that regions are neither unknown types nor
+ * leaks). Not shape-checked beyond directoryOf: a walk only reaches offsets that are in its heap.
+ */
+export function directoryAllocations(session: PoolSession, rootOffset: number): Map<number, string> {
+  const catalog = readCatalog(session, rootOffset);
+  const file = session.native.path;
+  const named = new Map<number, string>();
+  for (const [name, entry] of directoryOf(catalog, 'regions', file)) named.set(entry.offset, `(region ${name})`);
+  for (const [name, entry] of directoryOf(catalog, 'blocks', file)) named.set(entry.offset, `(block store ${name})`);
+  return named;
+}
