@@ -15,11 +15,15 @@ import { types } from './commands/types';
 import { ls } from './commands/ls';
 import { show } from './commands/show';
 import { check, type CheckResult } from './commands/check';
+import { gc } from './commands/gc';
+import { defrag, defragText } from './commands/defrag';
 import { stats } from './commands/stats';
 import { heat, heatText } from './commands/heat';
 import { exportObjects, importObjects } from './commands/export';
 import { blk, hexDump } from './commands/blk';
 import { withProgress, type Progress } from './progress';
+import { diff, diffText, loadSchemaModule } from './commands/diff';
+import { dryRun, migrate } from './commands/migrate';
 
 interface Common {
   json?: boolean;
@@ -108,6 +112,24 @@ withCommon(program.command('check <pool>').description('pmemobj_check plus the p
   if (!result.consistent) process.exitCode = ExitStatus.problemsFound;
 });
 
+withCommon(program.command('gc <pool>').description('free what the root and the pinned objects do not reach; --dry-run lists it with sizes').option('--dry-run', 'list what would be freed, free nothing')).action(
+  (file: string, o: Common & { dryRun?: boolean }) => {
+    const data = withCommandProgress((progress) => gc(file, o.layout, o.dryRun === true, progress));
+    print(data, o.json, () =>
+      [
+        `${data.dryRun ? 'would free' : 'freed'} ${data.collected.length} of ${data.allocations} allocations (${data.bytes} B); ${data.reachable} reachable, ${data.pinned} pinned, ${data.kept} kept`,
+        table(['class', 'objects', 'bytes'], Object.entries(data.byType).map(([name, t]) => [name, t.count, t.bytes])),
+        ...(data.dryRun ? [table(['object', 'bytes'], data.collected.map((c) => [c.object, c.bytes])), `note: ${data.rule}`] : []),
+      ].join('\n\n'),
+    );
+  },
+);
+
+withCommon(program.command('defrag <pool>').description('move objects out of sparse runs with pmemobj_defrag; occupancy before and after')).action((file: string, o: Common) => {
+  const data = withCommandProgress((progress) => defrag(file, o.layout, progress));
+  print(data, o.json, () => defragText(data));
+});
+
 withCommon(program.command('stats <pool>').description('allocation by class and size, fragmentation estimate')).action((file: string, o: Common) => {
   const data = inspect('stats', file, o.layout, stats);
   print(data, o.json, () =>
@@ -148,6 +170,35 @@ withCommon(
     if ('hex' in data) return `${data.name} lba ${data.lba} (physical block ${data.physicalBlock}, ${data.blockSize} B)\n${hexDump(data.hex)}`;
     return table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, String(v)]));
   });
+});
+
+withCommon(program.command('diff <pool> <module>').description("the classes of a compiled module against the pool's catalog, class by class, field by field")).action((file: string, module: string, o: Common) => {
+  const classes = loadSchemaModule(module);
+  const data = inspect('diff', file, o.layout ?? classes.layout, (p) => diff(p, classes));
+  print(data, o.json, () => diffText(data));
+});
+
+withCommon(
+  program
+    .command('migrate <pool> <module>')
+    .description("migrate the pool to a compiled module's classes (its `types` and `migrations` exports); --dry-run only says what would change")
+    .option('--dry-run', 'print what would change and whether it could; write nothing'),
+).action((file: string, module: string, o: Common & { dryRun?: boolean }) => {
+  const classes = loadSchemaModule(module);
+  if (o.dryRun) {
+    const data = withCommandProgress((progress) => {
+      progress.stage(`migrate: reading ${file}`);
+      return dryRun(file, o.layout, classes);
+    });
+    print(data, o.json, () => {
+      const verdict = data.refused.length > 0 ? `would be refused:\n${data.refused.map((r) => `  ${r}`).join('\n')}` : data.wouldMigrate.length === 0 ? 'nothing to migrate' : `would migrate ${data.wouldMigrate.join(', ')} (${data.objects} objects)`;
+      return `${diffText(data)}\n\n${verdict}`;
+    });
+    if (data.refused.length > 0) process.exitCode = ExitStatus.cannotOpen;
+    return;
+  }
+  const data = withCommandProgress((progress) => migrate(file, o.layout, classes, progress));
+  print(data, o.json, () => (data.migrated ? `migrated (${data.phases.join(', ')}) in ${data.seconds} s` : 'nothing to migrate'));
 });
 
 // A reader that closes the pipe early (`pmemts ls pool | head`) is not a failure.
