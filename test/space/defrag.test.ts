@@ -51,6 +51,7 @@ test('defrag of a pool fragmented on purpose shrinks its run usage and keeps eve
   const report = pool.defrag();
   expect(report.relocated).toBeGreaterThan(0);
   expect(report.after.chunks).toBeLessThan(report.before.chunks);
+  expect(report.after.chunkFragmentation).toBeLessThan(report.before.chunkFragmentation);
   expect(report.after.allocations).toBe(report.before.allocations);
   expect(report.after.allocatedBytes).toBe(report.before.allocatedBytes);
   expect(report.after.runActive).toBeGreaterThan(0); // libpmemobj's counters are reported as it gives them

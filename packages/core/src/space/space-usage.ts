@@ -1,8 +1,11 @@
 /**
  * How much of the heap a pool's allocations occupy, before and after a defragmentation: measured from
  * a heap walk (bytes allocated, 256 KiB chunks touched, where the last allocation ends) and read from
- * libpmemobj's own counters (`stats.heap.run_allocated` / `run_active`, which count only while
- * `stats.enabled` is on, so they are reported as libpmemobj gives them).
+ * libpmemobj's own counters (`stats.heap.run_allocated` / `run_active`). Those are transient and
+ * count only while `stats.enabled` is on (defrag turns it on when it is off, so they start at zero
+ * then; PMEMOBJ_CONF="stats.enabled=1" counts from the open), and run_active counts the runs the
+ * allocator has taken into use this session, which defragmentation's recycling raises: they are
+ * reported as libpmemobj gives them, the walk's figures are the ones to compare.
  */
 import type { PoolSession } from '../pool/PoolSession';
 import type { HeapMap } from './reachability';
@@ -18,6 +21,8 @@ export interface SpaceUsage {
   readonly allocatedBytes: number;
   /** Distinct 256 KiB chunks holding at least one allocation: what the heap really occupies. */
   readonly chunks: number;
+  /** 1 − allocatedBytes / (chunks × 256 KiB): the share of the chunks in use that holds nothing (the walk's own fragmentation figure). */
+  readonly chunkFragmentation: number;
   /** Pool offset just past the highest allocation. */
   readonly heapEnd: number;
   /** `stats.heap.run_allocated`: bytes allocated in runs, as libpmemobj counts them. */
@@ -42,5 +47,6 @@ export function spaceUsage(session: PoolSession, heap: HeapMap): SpaceUsage {
   const runAllocated = native.ctlGet('stats.heap.run_allocated');
   const runActive = native.ctlGet('stats.heap.run_active');
   const runFragmentation = runActive > 0 ? 1 - runAllocated / runActive : 0;
-  return { allocations: heap.size, allocatedBytes, chunks: chunks.size, heapEnd, runAllocated, runActive, runFragmentation };
+  const chunkFragmentation = chunks.size > 0 ? 1 - allocatedBytes / (chunks.size * CHUNK_BYTES) : 0;
+  return { allocations: heap.size, allocatedBytes, chunks: chunks.size, chunkFragmentation, heapEnd, runAllocated, runActive, runFragmentation };
 }
