@@ -31,3 +31,6 @@ export type { ClassDiff, ClassDiffStatus, FieldChange, FieldChangeKind, Migratio
 export * from './layout';
 export { Persistent, Field, Ref, LayoutDefinitionError, FIRST_RESERVED_TYPE_NUM, CATALOG_TYPE_NUM, BLOB_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
 export type { MapKeyType, CollectionValueType } from '@pmemts/decorators';
+/** Recovery report, checkpoints and mapping kind (docs/recovery.md). */
+export { scanPendingRecovery, describeRecovery, mappingKind } from './recovery';
+export type { PendingRecovery, RecoveryReport, VerifyVerdict, CheckpointOptions, CheckpointResult, MappingKind } from './recovery';

@@ -12,6 +12,7 @@ import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismat
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
+import { CREATED_REPORT, openRecovering, recoveryReport, restoreCheckpoint, writeCheckpoint, type CheckpointOptions, type CheckpointResult, type RecoveryReport } from '../recovery';
 import { checkCollectOptions, collect, defrag, finishInterruptedDefrag, isPinned, setPinned, type CollectOptions, type CollectReport, type DefragReport } from '../space';
 import { checkMigrations, type MigrationTable, type Migrations } from '../schema/migrations-option';
 import { migrateOnOpen, type MigrationProgress } from '../schema/migrator';
@@ -37,6 +38,8 @@ export interface PoolOpenOptions {
    * its recovery may run, and stores through views are not refused. @defaultValue false
    */
   inspect?: boolean;
+  /** Run the deep check after the open; its verdict is in `pool.recovery.verify` (the open succeeds either way). @defaultValue false */
+  verify?: boolean;
   /**
    * Migration functions for classes whose version rose: `{ Account: { 2: (old, next) => { … } } }`.
    * Needed only for changes pmemts cannot convert by itself (a type change, a narrowing); see
@@ -48,7 +51,7 @@ export interface PoolOpenOptions {
 }
 
 /** Options of Pool.create: those of Pool.open, plus the new file's size and mode. */
-export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe' | 'inspect'> {
+export interface PoolCreateOptions extends Omit<PoolOpenOptions, 'probe' | 'inspect' | 'verify'> {
   /** Pool file size in bytes, at least 8 MiB. @defaultValue 64 MiB */
   size?: number;
   /** File mode of the new pool file. @defaultValue 0o666 (before umask) */
@@ -70,6 +73,7 @@ export class Pool {
   lastShutdownClean = true;
   /** Opened with `inspect`: the open flag is left as found. */
   private inspecting = false;
+  private recoveryReport: RecoveryReport = CREATED_REPORT;
 
   private constructor(session: PoolSession, rootOffset: number) {
     this[SESSION] = session;
@@ -96,8 +100,22 @@ export class Pool {
   static open(path: string, options: PoolOpenOptions = {}): Pool {
     const prepared = prepare(options, 'Pool.open');
     if (options.inspect !== undefined && typeof options.inspect !== 'boolean') throw new TypeError('Pool.open: options.inspect must be a boolean');
-    const handle = native.open(path, options.layout ?? DEFAULT_LAYOUT, { probe: options.probe === undefined ? 'open' : options.probe });
-    return Pool.attach(handle, prepared, options.inspect === true);
+    if (options.verify !== undefined && typeof options.verify !== 'boolean') throw new TypeError('Pool.open: options.verify must be a boolean');
+    const opened = openRecovering(path, options.layout ?? DEFAULT_LAYOUT, options.probe === undefined ? 'open' : options.probe);
+    const pool = Pool.attach(opened.handle, prepared, options.inspect === true);
+    pool.recoveryReport = recoveryReport(opened, pool.lastShutdownClean, options.verify === true ? () => pool.deepCheck() : null);
+    return pool;
+  }
+
+  /**
+   * Copies the checkpoint file `checkpoint` (see `checkpoint()`) to `path`, after pmemobj_check found it
+   * consistent; then `Pool.open(path)` opens it. Bad input changes nothing.
+   * @throws {PoolError} POOL_EXISTS when `path` exists and `overwrite` is not set; POOL_LOCKED when it is an open pool; POOL_NOT_FOUND when `checkpoint` is missing.
+   * @throws {PoolCorruptError} CHECKPOINT_CORRUPT when `checkpoint` is not a consistent pool.
+   * @throws {RangeError} when both paths name one file. @throws {TypeError} on malformed arguments.
+   */
+  static restore(checkpoint: string, path: string, options: CheckpointOptions = {}): void {
+    restoreCheckpoint(checkpoint, path, options);
   }
 
   /**
@@ -152,6 +170,22 @@ export class Pool {
   /** Whether the mapping is real persistent memory (or forced with PMEM_IS_PMEM_FORCE=1); false means flushes are msync. */
   get isPmem(): boolean {
     return this[SESSION].native.isPmem;
+  }
+
+  /** What this open recovered: the previous session's shutdown, a rolled-back transaction, the open's time, the deep check's verdict (docs/recovery.md). */
+  get recovery(): RecoveryReport {
+    return this.recoveryReport;
+  }
+
+  /**
+   * Writes a consistent copy of the pool to `path` (write-back data flushed first): a valid pool of its
+   * own, holding the last committed state, with a clean open flag. Blocks the thread for the copy.
+   * The copy shares the pool's UUID, so libpmemobj opens only one of the two per process.
+   * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} POOL_EXISTS when `path` exists and `overwrite` is not set.
+   * @throws {RangeError} when `path` is the pool's own file. @throws {TypeError} on malformed arguments. @throws {PoolClosedError} when the pool is closed.
+   */
+  checkpoint(path: string, options: CheckpointOptions = {}): CheckpointResult {
+    return writeCheckpoint(this.live(), this.rootOffset + RootField.openFlag, path, options);
   }
 
   /** True after `close()`: every view of the pool throws PoolClosedError from then on. */
