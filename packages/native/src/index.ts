@@ -282,13 +282,20 @@ export interface NativePool {
    * runs under half full are reallocated lower in the heap, and every location naming a moved object
    * is updated in the same redo-logged step (a crash leaves each pointer at the old or the new copy).
    * Give every pointer to an object or none: an object is moved when any location names it.
-   * @returns `total` objects looked at, `relocated` objects moved.
    * @throws {TypeError} when locations is not a Float64Array of non-negative integers.
    * @throws {OutOfBoundsError} for a location outside the mapping, not 8-byte aligned, or overlapping another.
    * @throws {InvalidObjectError} when a location holds no PMEMoid of this pool, or names no live object (the root is not movable).
    * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} DEFRAG_FAILED, {OutOfSpaceError} when libpmemobj fails (objects moved before stay moved, consistently).
    */
-  defrag(locations: Float64Array): { total: number; relocated: number };
+  defrag(locations: Float64Array): DefragResult;
+}
+
+/** What NativePool.defrag did (pmemobj_defrag's `struct pobj_defrag_result`). */
+export interface DefragResult {
+  /** Objects pmemobj_defrag looked at. */
+  total: number;
+  /** Objects it moved. */
+  relocated: number;
 }
 
 /** Options of open(). */
