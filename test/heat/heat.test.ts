@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { Field, Persistent, PersistenceLevel, Pool, runTransaction, TransactionError, WritePolicy } from '@pmemts/core';
+import { Field, OutOfSpaceError, Persistent, PersistenceLevel, Pool, runTransaction, TransactionError, WritePolicy } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { cli, poolBytes } from '../cli/run-cli';
 
@@ -156,4 +156,20 @@ it('refuses bad options with typed errors and leaves the pool unchanged', () => 
   expect(r.status).toBe(2);
   expect(r.err).toMatch(/--top must be an integer from 1/);
   expect(poolBytes(file).equals(recorded)).toBe(true);
+});
+
+it('closes a full pool without its heat record, and the pool stays openable', () => {
+  const file = dir.file('full');
+  const pool = Pool.create(file, { types: TYPES, size: 8 * 1024 * 1024, heat: true });
+  const objs: Hot[] = [];
+  expect(() => {
+    for (;;) objs.push(runTransaction(pool, () => pool.create(Hot)));
+  }).toThrow(OutOfSpaceError);
+  expect(objs.length).toBeGreaterThan(1000);
+  expect(pool.heat().flushedLines).toBeGreaterThan(1000);
+  expect(() => pool.close()).not.toThrow();
+  const again = Pool.open(file, { types: TYPES });
+  expect(again.lastShutdownClean).toBe(true);
+  expect(again.heat().sessions).toBe(0);
+  again.close();
 });

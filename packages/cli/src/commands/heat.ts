@@ -15,7 +15,7 @@ export function heatText(r: HeatReport): string {
   if (r.sessions === 0) return 'no write heat recorded: open the pool with { heat: true } to record it';
   const wa = r.writeAmplification === null ? 'n/a' : `${r.writeAmplification.toFixed(2)}×`;
   const head = [
-    `recorded since ${r.since} over ${r.sessions} session(s)${r.complete ? '' : ' (only the 4,096 hottest lines kept: sums undercount)'}`,
+    `recorded since ${r.since} over ${r.sessions} session(s)${r.complete ? '' : ' (only the 1,024 hottest lines kept: sums undercount)'}`,
     `changed ${r.changedBytes} B, flushed ${r.flushedLines} lines (${r.flushedBytes} B), logged ${r.loggedBytes} B, write amplification ${wa}`,
   ].join('\n');
   return [

@@ -8,8 +8,8 @@ import type { HeatRecorder } from './HeatRecorder';
 
 /** Catalog section holding the record. */
 export const HEAT_SECTION = 'heat';
-/** Hot lines a record keeps (about 40 KiB of catalog JSON at most). */
-export const MAX_RECORDED_LINES = 4096;
+/** Hot lines a record keeps (about 12 KiB of catalog JSON at most: the catalog is rewritten at each save). */
+export const MAX_RECORDED_LINES = 1024;
 
 export interface HeatRecord {
   /** When recording started (ISO 8601). */

@@ -27,7 +27,7 @@ export interface HeatReport {
   loggedBytes: number;
   /** (flushedBytes + loggedBytes) / changedBytes; null when nothing was changed. */
   writeAmplification: number | null;
-  /** False when the record dropped lines beyond its 4,096 hottest: class and object sums then undercount. */
+  /** False when the record dropped lines beyond its 1,024 hottest: class and object sums then undercount. */
   complete: boolean;
   /** Classes by flushes, hottest first (pmemts's own allocations in parentheses). */
   classes: { name: string; flushes: number; objects: number }[];

@@ -4,11 +4,11 @@
  * pool's memory (see objects/accessors.ts); changes go through runTransaction() (tx/runTransaction.ts).
  */
 import * as native from '@pmemts/native';
-import { InvalidObjectError, PoolCorruptError, PoolError, TransactionError } from '@pmemts/native';
+import { InvalidObjectError, OutOfSpaceError, PoolCorruptError, PoolError, TransactionError } from '@pmemts/native';
 import { resolveLayouts, type TypeLayout } from '../layout';
 import { resolveClassMemory, resolveMemoryConfig, type HybridMemoryConfig, type ResolvedMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
-import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
+import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, updateCatalogSection, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
 import { PoolSession } from './PoolSession';
 import type { PoolStats } from './stats';
 import { deepCheck, type CheckReport, type DeepCheckProgress } from './deep-check';
@@ -17,6 +17,9 @@ import { checkCollectOptions, collect, defrag, finishInterruptedDefrag, isPinned
 import { checkMigrations, type MigrationTable, type Migrations } from '../schema/migrations-option';
 import { migrateOnOpen, type MigrationProgress } from '../schema/migrator';
 import { openBlockStore, openRegion, type BlockStore, type BlockStoreOptions, type Region } from '../regions';
+import { HeatRecorder } from '../heat/HeatRecorder';
+import { HEAT_SECTION, mergeHeat, parseHeatRecord, type HeatRecord } from '../heat/heat-record';
+import { buildHeatReport, type HeatReport } from '../heat/heat-report';
 
 /** A class decorated with `@Persistent`. */
 export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
@@ -48,6 +51,11 @@ export interface PoolOpenOptions {
   migrations?: Migrations;
   /** Called as a migration advances (phase, objects done, total; total 0 while rewiring references). @defaultValue none */
   onMigrationProgress?: MigrationProgress;
+  /**
+   * Record write heat: flushes per 64-byte line, bytes logged, bytes changed (see `heat()` and
+   * docs/heat.md). Merged into the pool's heat record at close. Off, nothing is counted. @defaultValue false
+   */
+  heat?: boolean;
 }
 
 /** Options of Pool.create: those of Pool.open, plus the new file's size and mode. */
@@ -74,6 +82,8 @@ export class Pool {
   /** Opened with `inspect`: the open flag is left as found. */
   private inspecting = false;
   private recoveryReport: RecoveryReport = CREATED_REPORT;
+  /** When this session started recording heat. */
+  private heatSince = new Date();
 
   private constructor(session: PoolSession, rootOffset: number) {
     this[SESSION] = session;
@@ -100,6 +110,7 @@ export class Pool {
   static open(path: string, options: PoolOpenOptions = {}): Pool {
     const prepared = prepare(options, 'Pool.open');
     if (options.inspect !== undefined && typeof options.inspect !== 'boolean') throw new TypeError('Pool.open: options.inspect must be a boolean');
+    if (options.inspect === true && prepared.heat) throw new TypeError('Pool.open: options.heat records writes and saves them at close; an inspect open writes nothing');
     if (options.verify !== undefined && typeof options.verify !== 'boolean') throw new TypeError('Pool.open: options.verify must be a boolean');
     const opened = openRecovering(path, options.layout ?? DEFAULT_LAYOUT, options.probe === undefined ? 'open' : options.probe);
     const pool = Pool.attach(opened.handle, prepared, options.inspect === true);
@@ -133,9 +144,12 @@ export class Pool {
     }
   }
 
-  private static attach(handle: native.NativePool, { layouts, memory, classMemory, migrations, onProgress }: Prepared, inspect = false): Pool {
+  private static attach(handle: native.NativePool, { layouts, memory, classMemory, migrations, onProgress, heat }: Prepared, inspect = false): Pool {
     try {
-      const session = new PoolSession(handle, memory);
+      const recorder = heat ? new HeatRecorder() : null;
+      // Registering classes in the catalog is pmemts's own write, not the application's heat.
+      if (recorder !== null) recorder.paused = true;
+      const session = new PoolSession(handle, memory, recorder);
       layouts.forEach((layout, i) => session.register(layout, classMemory[i]));
       // handle.root() would allocate a missing root record: a write, which inspection must not make.
       if (inspect && handle.rootSize() < ROOT_RECORD_SIZE) {
@@ -152,6 +166,7 @@ export class Pool {
       if (!inspect && (catalog === null || upgraded !== null || layouts.some((l) => !known.has(l.name)))) {
         session.tx.atomically(() => writeCatalog(session, rootOffset, upgraded ?? catalog, layouts));
       }
+      if (recorder !== null) recorder.paused = false;
       pool.lastShutdownClean = session.dv.getUint32(rootOffset + RootField.openFlag, true) === 0;
       pool.inspecting = inspect;
       pool.setOpenFlag(1);
@@ -392,6 +407,49 @@ export class Pool {
   }
 
   /**
+   * Write heat over the recorded period: the sessions opened with `heat: true` (merged at their close)
+   * and this one when it records. Lines are attributed to the objects that hold them now. O(allocations).
+   * @param options - `top`: how many objects and lines to list (default 20); `reset`: clear the record
+   * (and this session's counts) after reporting.
+   * @throws {RangeError} when top is not a positive integer. @throws {TransactionError} TX_OPEN when `reset` is asked inside runTransaction.
+   * @throws {PoolClosedError} when the pool is closed.
+   */
+  heat(options: { top?: number; reset?: boolean } = {}): HeatReport {
+    const session = this.live();
+    if (typeof options !== 'object' || options === null) throw new TypeError('heat: options must be an object');
+    const top = options.top ?? 20;
+    if (!Number.isSafeInteger(top) || top < 1) throw new RangeError(`heat: options.top must be a positive integer, got ${String(top)}`);
+    if (options.reset !== undefined && typeof options.reset !== 'boolean') throw new TypeError('heat: options.reset must be a boolean');
+    if (options.reset === true && session.tx.active) throw new TransactionError('heat: reset writes the pool; call it outside runTransaction', 'TX_OPEN');
+    const saved = this.savedHeat();
+    const record = session.heat === null ? saved : mergeHeat(saved, session.heat, this.heatSince, 1);
+    const report = buildHeatReport(record, session.heat !== null, [...this.heap()], session.layouts(), top);
+    if (options.reset === true) {
+      this.writeHeat(undefined);
+      session.heat?.clear();
+      this.heatSince = new Date();
+    }
+    return report;
+  }
+
+  private savedHeat(): HeatRecord | null {
+    const session = this[SESSION];
+    return parseHeatRecord(readCatalog(session, this.rootOffset)?.sections?.[HEAT_SECTION], this.path);
+  }
+
+  /** Replaces the pool's heat record (undefined: removes it); pmemts's own writes are not counted as heat. */
+  private writeHeat(record: HeatRecord | undefined): void {
+    const session = this[SESSION];
+    const heat = session.heat;
+    if (heat !== null) heat.paused = true;
+    try {
+      session.tx.atomically(() => updateCatalogSection(session, this.rootOffset, HEAT_SECTION, record));
+    } finally {
+      if (heat !== null) heat.paused = false;
+    }
+  }
+
+  /**
    * Pins `obj`: a pinned object is a root for {@link Pool.collect}, kept with everything it reaches
    * although the root does not reach it, and {@link Pool.defrag} does not move it. Objects an
    * application finds only through `objects()` are garbage unless pinned. Pins live in the schema
@@ -468,13 +526,22 @@ export class Pool {
   }
 
   /**
-   * Flushes write-back data, invalidates every object view and closes the pool.
+   * Flushes write-back data, merges this session's write heat into the pool's record (when it records
+   * heat), invalidates every object view and closes the pool.
    * @throws {TransactionError} inside runTransaction. @throws {PoolClosedError} when already closed.
    */
   close(): void {
     const session = this.live();
     if (session.tx.active) throw new TransactionError('close: cannot close a pool inside its transaction', 'TX_OPEN');
     session.flush(true);
+    if (session.heat !== null) {
+      try {
+        this.writeHeat(mergeHeat(this.savedHeat(), session.heat, this.heatSince, 1));
+      } catch (error) {
+        // A full pool must still close: its data is safe, only this session's heat is not kept (docs/heat.md).
+        if (!(error instanceof OutOfSpaceError)) throw error;
+      }
+    }
     this.setOpenFlag(0);
     session.close();
   }
@@ -508,6 +575,8 @@ interface Prepared {
   readonly classMemory: ResolvedMemoryConfig[];
   readonly migrations: MigrationTable;
   readonly onProgress?: MigrationProgress;
+  /** Record write heat. */
+  readonly heat: boolean;
 }
 
 function prepare(options: PoolOpenOptions, where: string): Prepared {
@@ -521,5 +590,6 @@ function prepare(options: PoolOpenOptions, where: string): Prepared {
   const migrations = checkMigrations(options.migrations, layouts, where);
   const onProgress = options.onMigrationProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError(`${where}: options.onMigrationProgress must be a function, got ${typeof onProgress}`);
-  return { layouts, memory, classMemory, migrations, onProgress };
+  if (options.heat !== undefined && typeof options.heat !== 'boolean') throw new TypeError(`${where}: options.heat must be a boolean`);
+  return { layouts, memory, classMemory, migrations, onProgress, heat: options.heat === true };
 }
