@@ -3,6 +3,7 @@
  * join a transaction (rolled back by an abort, kept by a commit), and what a closed pool does to them.
  */
 import { Pool, PoolClosedError, PoolError, REGION_TYPE_NUM, Region, TransactionError, runTransaction } from '@pmemts/core';
+import { directoryAllocations } from '../../packages/core/src/regions/region-directory';
 import { tempDir } from '../core/fixtures';
 
 const tmp = tempDir('regions');
@@ -176,3 +177,35 @@ test('a region and a block store of the same name are distinct', () => {
   expect(blocks.offset).not.toBe(region.offset);
   pool.close();
 });
+
+test('the collector keeps regions and block stores (the walk does not reach them), and defragmentation leaves them in place', () => {
+  const { file, pool } = fresh();
+  const region = pool.region('r', 4096);
+  region.memsetPersist(0, 7, 4096);
+  const store = pool.blocks('b', { blockSize: 64, count: 4 });
+  store.write(2, new Uint8Array(64).fill(9));
+  const collected = pool.collect();
+  expect({ kept: collected.kept, collected: collected.collected }).toEqual({ kept: 2, collected: [] });
+  pool.defrag();
+  expect(pool.region('r', 4096).offset).toBe(region.offset);
+  expect(region.bytes.every((b) => b === 7)).toBe(true);
+  expect(store.read(2).every((b) => b === 9)).toBe(true);
+  pool.close();
+  const reopened = Pool.open(file);
+  expect(reopened.region('r', 4096).bytes.every((b) => b === 7)).toBe(true);
+  expect(reopened.blocks('b').read(2).every((b) => b === 9)).toBe(true);
+  reopened.close();
+});
+
+test('directoryAllocations names every region and block store by offset (the roots a reachability walk needs)', () => {
+  const { pool } = fresh();
+  const a = pool.region('a', 64);
+  const b = pool.blocks('b', { blockSize: 64, count: 1 });
+  expect(directoryAllocations(Pool.sessionOf(pool), rootOffsetOf(pool))).toEqual(new Map([[a.offset, '(region a)'], [b.offset, '(block store b)']]));
+  pool.close();
+});
+
+/** The root record's offset: pmemobj_root, which the pool allocated at create (48 bytes). */
+function rootOffsetOf(pool: Pool): number {
+  return Pool.sessionOf(pool).native.root(48);
+}
