@@ -11,6 +11,9 @@ import { cellText, table, toJson } from './format';
 import { withPool, type Inspected } from './open';
 import { DEFAULT_SHOW_ENTRIES, MAX_SHOW_DEPTH, MAX_SHOW_ENTRIES } from './options';
 import { info } from './commands/info';
+import { checkpoint } from './commands/checkpoint';
+import { restore } from './commands/restore';
+import { scanPendingRecovery } from '@pmemts/core';
 import { types } from './commands/types';
 import { ls } from './commands/ls';
 import { show } from './commands/show';
@@ -64,7 +67,10 @@ function inspect<T>(command: string, file: string, layout: string | undefined, f
 const withCommon = (c: Command) => c.option('--json', 'machine-readable output').option('--layout <name>', 'libpmemobj layout name (default: read from the pool header)');
 
 withCommon(program.command('info <pool>').description('file, size, heap use, layout, mapping, uuid, catalog summary')).action((file: string, o: Common) => {
-  const data = inspect('info', file, o.layout, info);
+  // Scanned before the open, which recovers what the lanes hold.
+  const pending = scanPendingRecovery(file);
+  const started = performance.now();
+  const data = inspect('info', file, o.layout, (p, progress) => info(p, progress, { pending, openMs: performance.now() - started }));
   print(data, o.json, () => table(['property', 'value'], Object.entries(data).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
 });
 
@@ -200,6 +206,23 @@ withCommon(
   const data = withCommandProgress((progress) => migrate(file, o.layout, classes, progress));
   print(data, o.json, () => (data.migrated ? `migrated (${data.phases.join(', ')}) in ${data.seconds} s` : 'nothing to migrate'));
 });
+
+withCommon(program.command('checkpoint <pool> <file>').description('write a consistent copy of the pool to file (itself a valid pool)').option('--overwrite', 'replace an existing file')).action(
+  (file: string, target: string, o: Common & { overwrite?: boolean }) => {
+    const data = inspect('checkpoint', file, o.layout, (p) => checkpoint(p, target, o.overwrite === true));
+    print(data, o.json, () => `checkpoint ${data.path}: ${data.bytes} B in ${data.ms.toFixed(1)} ms (${data.mbPerSecond.toFixed(0)} MB/s)`);
+  },
+);
+
+program
+  .command('restore <checkpoint> <pool>')
+  .description('copy a checkpoint (checked first) to the pool path')
+  .option('--overwrite', 'replace an existing pool file (it must not be open)')
+  .option('--json', 'machine-readable output')
+  .action((cp: string, target: string, o: { overwrite?: boolean; json?: boolean }) => {
+    const data = restore(cp, target, o.overwrite === true);
+    print(data, o.json, () => `restored ${data.pool} from ${data.checkpoint} in ${data.ms.toFixed(1)} ms`);
+  });
 
 // A reader that closes the pipe early (`pmemts ls pool | head`) is not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? (process.exitCode ?? ExitStatus.ok) : reportFailure(error)));
