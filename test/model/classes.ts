@@ -38,7 +38,7 @@ export const configName = (c: Config): string => `${c.policy}-${c.level}`;
 export type Kind =
   | 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64' | 'f32' | 'f64' | 'bool' | 'timestamp'
   | 'string' | 'heapString' | 'heapBytes' | 'bytes' | 'array' | 'ref'
-  | 'map' | 'vector';
+  | 'map' | 'vector' | 'counter';
 
 /** Kinds a collection holds as keys or elements ('string' keys are inline strings of KEY_BYTES). */
 export type ElementKind = 'u64' | 'i64' | 'i32' | 'f64' | 'i16' | 'string' | 'ref';
@@ -82,7 +82,11 @@ export const LEAVES: readonly Leaf[] = [
   { path: 'byInt', kind: 'map', key: 'i32', element: 'f64' },
   { path: 'refs', kind: 'vector', element: 'ref' },
   { path: 'nums', kind: 'vector', element: 'i16' },
+  { path: 'hits', kind: 'counter' },
 ];
+
+/** Stripes of the counter leaf: a few, so adds come round to a stripe again within a program. */
+export const COUNTER_STRIPES = 3;
 
 export const isCollection = (leaf: Leaf): boolean => leaf.kind === 'map' || leaf.kind === 'vector';
 /** The collection fields of a data class. */
@@ -150,6 +154,7 @@ function dataClass(suffix: string, memory: HybridMemoryConfig | undefined, point
     else if (leaf.kind === 'ref') Ref(() => Data)(p, leaf.path);
     else if (leaf.kind === 'map') Field({ type: 'map', key: elementType(leaf.key!, () => Data), value: elementType(leaf.element!, () => Data) } as never)(p, leaf.path);
     else if (leaf.kind === 'vector') Field({ type: 'vector', of: elementType(leaf.element!, () => Data) } as never)(p, leaf.path);
+    else if (leaf.kind === 'counter') Field({ type: 'counter', stripes: COUNTER_STRIPES })(p, leaf.path);
     else Field(leaf.kind)(p, leaf.path);
   }
   Field({ type: 'struct', of: () => point as never })(p, 'at');

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { ASSIGNABLE, type Leaf, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
 import { collectionOp, mapBursts, MAPS } from './collection-generator';
+import { counterOp } from './counter-generator';
 import type { Op, Program, Thrown } from './program';
 
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -22,6 +23,7 @@ const inlineString = fc.oneof(
 );
 
 export const VALID: Record<Exclude<Kind, 'map' | 'vector'>, fc.Arbitrary<unknown>> = {
+  counter: fc.oneof(fc.bigInt(0n, 1000n), fc.bigInt(0n, 2n ** 64n - 1n)),
   u8: fc.integer({ min: 0, max: 0xff }),
   i8: fc.integer({ min: -0x80, max: 0x7f }),
   u16: fc.integer({ min: 0, max: 0xffff }),
@@ -45,7 +47,7 @@ export const VALID: Record<Exclude<Kind, 'map' | 'vector'>, fc.Arbitrary<unknown
 export const INVALID: Record<Exclude<Kind, 'map' | 'vector'>, readonly unknown[]> = {
   u8: [256, -1, 1.5, '1'], i8: [128, -129], u16: [65536, NaN], i16: [-32769], u32: [-1, 2 ** 32], i32: [2 ** 31, Infinity],
   u64: [-1n, 2n ** 64n, 1.5], i64: [2n ** 63n, 'x'], f32: ['x', 1n, 1e39, -1e-46], f64: [null, '1'], bool: [1, 'true'],
-  timestamp: [new Date(NaN), 0],
+  timestamp: [new Date(NaN), 0], counter: [-1n, 2n ** 64n, 1.5, '1'],
   string: ['a'.repeat(NAME_BYTES + 1), 'é'.repeat(NAME_BYTES / 2 + 1), 5],
   heapString: [5, new Uint8Array(1)], heapBytes: ['abc', [1, 2]],
   bytes: [new Uint8Array(TAG_LENGTH - 1), new Uint8Array(TAG_LENGTH + 1), 'abcde'],
@@ -111,6 +113,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
   const storeInvalid = fc.tuple(at, invalidStore).map(([where, v]) => ({ op: 'storeInvalid' as const, at: where, ...v }));
   const free = fc.record({ op: fc.constant('free' as const), at });
   const collection = collectionOp(at, focus);
+  const add = counterOp(at);
   const body = fc.letrec<{ tx: Op; ops: Op[] }>((tie) => ({
     tx: fc.record({ op: fc.constant('tx' as const), body: tie('ops') as fc.Arbitrary<Op[]>, catchInner: fc.boolean() }),
     ops: fc.array(
@@ -118,6 +121,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
         { depthSize: 'small', withCrossShrink: true },
         { weight: 5, arbitrary: store },
         { weight: 5, arbitrary: collection },
+        { weight: 2, arbitrary: add },
         { weight: 2, arbitrary: create },
         { weight: 1, arbitrary: storeInvalid },
         { weight: 1, arbitrary: free },
@@ -130,6 +134,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
   const top = fc.oneof(
     { weight: 3, arbitrary: store },
     { weight: 5, arbitrary: collection },
+    { weight: 2, arbitrary: add },
     { weight: 2, arbitrary: create },
     { weight: 1, arbitrary: storeInvalid },
     { weight: 1, arbitrary: free },

@@ -3,7 +3,7 @@
  * and says how it differs from the model's live state, or from every world a crash may have left.
  * The deep check must be clean: with everything reachable from the root, a leak is a real defect.
  */
-import { verifyCollection, type PMap, type Pool, type PVector } from '@pmemts/core';
+import { verifyCollection, type PCounter, type PMap, type Pool, type PVector } from '@pmemts/core';
 import { CLASSES, LEAVES, SLOTS_PER_CLASS, classSuffix, configOfClass, slotField, type Config, type ElementKind, type Leaf } from './classes';
 import { ANY, slotKey, type Model, type Window, type World } from './model';
 import { canon } from './values';
@@ -41,6 +41,7 @@ export function readPool(pool: Pool): Snapshot {
           let value = tail === undefined ? v[head] : (v[head] as Row)[tail];
           if (leaf.kind === 'ref') value = asRefTo(value);
           if (leaf.kind === 'map' || leaf.kind === 'vector') value = readCollection(leaf, value as PMap | PVector, asRefTo);
+          if (leaf.kind === 'counter') value = (value as PCounter).value;
           fields.set(leaf.path, canon(leaf.kind, value, leaf));
         } catch (error) {
           fields.set(leaf.path, `error: ${(error as Error).message}`);

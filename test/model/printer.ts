@@ -66,6 +66,8 @@ function lines(op: Op, depth: number, indent: string): string[] {
     }
     case 'mutate': case 'mutateInvalid': case 'read': case 'iterate':
       return collectionLines(op, indent);
+    case 'add':
+      return [`${indent}${obj(op.at)}.${op.path}.add(${literal(op.n)}); // refused (TypeError, RangeError, TX_REQUIRED) when the model says so`];
     case 'throw':
       return [`${indent}throw ${THROWN[op.value]};`];
     case 'flush':

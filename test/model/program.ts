@@ -42,6 +42,8 @@ export type Op =
    * COLLECTION_MODIFIED; a value change must not.
    */
   | { readonly op: 'iterate'; readonly at: ClassSlot; readonly path: string; readonly call: 'set' | 'push' | 'vset'; readonly args: readonly unknown[] }
+  /** `add(n)` on a counter field; `n` may be one add must refuse (negative, a fraction), changing nothing. */
+  | { readonly op: 'add'; readonly at: ClassSlot; readonly path: string; readonly n: bigint | number }
   | { readonly op: 'throw'; readonly value: Thrown }
   | { readonly op: 'flush' }
   | { readonly op: 'reopen' };

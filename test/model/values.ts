@@ -4,7 +4,7 @@ import type { RefTo } from './program';
 
 export function zeroOf(leaf: Leaf): unknown {
   switch (leaf.kind) {
-    case 'u64': case 'i64': return 0n;
+    case 'u64': case 'i64': case 'counter': return 0n;
     case 'bool': return false;
     case 'timestamp': return new Date(0);
     case 'string': case 'heapString': return '';
@@ -19,7 +19,7 @@ export function zeroOf(leaf: Leaf): unknown {
 
 /** Kinds whose store is more than one 8-byte word: a process killed mid-store can leave them torn. */
 export function isMultiWord(kind: Kind): boolean {
-  return kind === 'string' || kind === 'bytes' || kind === 'array' || kind === 'heapString' || kind === 'heapBytes' || kind === 'ref';
+  return kind === 'string' || kind === 'bytes' || kind === 'array' || kind === 'heapString' || kind === 'heapBytes' || kind === 'ref' || kind === 'counter';
 }
 
 export const isHeap = (kind: Kind): boolean => kind === 'heapString' || kind === 'heapBytes';
@@ -54,7 +54,7 @@ export function canon(kind: Kind, value: unknown, leaf?: Leaf): string {
   switch (kind) {
     case 'map': return `{${(value as MapEntries).map(([k, v]) => `${canon(leaf!.key as ElementKind, k)}: ${canon(leaf!.element as ElementKind, v)}`).join(', ')}}`;
     case 'vector': return `[${(value as unknown[]).map((v) => canon(leaf!.element as ElementKind, v)).join(', ')}]`;
-    case 'u64': case 'i64': return `${value as bigint}n`;
+    case 'u64': case 'i64': case 'counter': return `${value as bigint}n`;
     case 'timestamp': return `date(${(value as Date).getTime()})`;
     case 'string': case 'heapString': return JSON.stringify(value);
     case 'bytes': case 'heapBytes': return `bytes(${hex(value as Uint8Array)})`;
