@@ -367,15 +367,19 @@ export const PROBE_PATH = path.join(__dirname, '..', 'build', 'Release', 'pmemts
 export const version: { readonly major: number; readonly minor: number; readonly text: string } = Object.freeze(addon.version());
 
 /**
- * pmemobj_create: a new pool file of `size` bytes with `layout`.
- * @throws {PoolError} when the file exists (code POOL_EXISTS), its directory is missing, or size is under MIN_POOL_SIZE.
+ * pmemobj_create: a new pool file of `size` bytes with `layout`, or a pool on a device DAX (`/dev/daxX.Y`) with size 0.
+ * @throws {PoolError} when the file exists (code POOL_EXISTS), its directory is missing, or size is under MIN_POOL_SIZE;
+ * POOL_DEVICE_SIZE for a character device with a size other than 0.
  */
 export function create(file: string, layout: string, size: number, mode = 0o666): NativePool {
   requireString('path', file);
   requireString('layout', layout, MAX_LAYOUT_LENGTH - 1);
   requireSize('size', size);
   requireMode('mode', mode);
-  if (size < MIN_POOL_SIZE) {
+  // A device DAX (/dev/daxX.Y, a character device) holds one pool as large as the device: libpmemobj takes size 0 there.
+  if (isCharacterDevice(file)) {
+    if (size !== 0) throw new PoolError(`${file} is a character device (device DAX): its pool takes the whole device, so size must be 0, got ${size}`, 'POOL_DEVICE_SIZE');
+  } else if (size < MIN_POOL_SIZE) {
     throw new PoolError(`size ${size} is under the minimum pool size ${MIN_POOL_SIZE} (8 MiB)`, 'POOL_TOO_SMALL');
   }
   return withPoolErrors(file, () => addon.create(file, layout, size, mode));
@@ -422,6 +426,14 @@ function requirePoolFile(file: string): void {
   if (!stat.isFile()) throw new PoolError(`${file}: is a ${fileKind(stat)}, not a pool file or a DAX device`, 'POOL_NOT_A_FILE');
   if (stat.size < MIN_POOL_SIZE) {
     throw new PoolCorruptError(`${file}: ${stat.size} bytes is smaller than the smallest pool (${MIN_POOL_SIZE} bytes): not a pmemobj pool`, 'POOL_CORRUPT');
+  }
+}
+
+function isCharacterDevice(file: string): boolean {
+  try {
+    return fs.statSync(file).isCharacterDevice();
+  } catch {
+    return false; // missing: create makes a regular file
   }
 }
 
