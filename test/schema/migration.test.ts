@@ -46,7 +46,7 @@ function accountV2(): PersistentClass<any> {
 }
 
 function fillV1(file: string, V1: PersistentClass<any>, n: number): void {
-  const pool = Pool.create(file, { types: [V1, Point] });
+  const pool = Pool.create(file, { types: [V1, Point], size: 8 * 1024 * 1024 });
   runTransaction(pool, () => {
     const accounts = Array.from({ length: n }, (_, i) =>
       pool.create(V1, { id: i + 1, balance: i + 0.5, owner: `owner ${i}`, gone: 7, tags: [i, i + 1], note: `note ${i} `.repeat(i % 3), at: { x: i, y: -i } }),
@@ -90,7 +90,7 @@ test('automatic changes: widened, moved, added and removed fields migrate withou
   expect(() => Pool.open(file, { types: [accountV1(), Point] })).toThrow(expect.objectContaining({ reason: 'lower-version' }));
 });
 
-test('a version bump with no layout change migrates (functions run), and a wider integer in an embedded struct converts', () => {
+test('a version bump with no layout change migrates (functions run); a later i16 → i64 widens', () => {
   const file = tmp.file('bump');
   const V1 = versionOf('Count', 1, (c) => c.field('n', 'i16'));
   const pool = Pool.create(file, { types: [V1] });
@@ -104,6 +104,21 @@ test('a version bump with no layout change migrates (functions run), and a wider
   const wide = Pool.open(file, { types: [V3] });
   expect([...wide.objects(V3)].map((c) => c.n).sort((a, b) => Number(a - b))).toEqual([-4n, 2n, 600n]);
   wide.close();
+});
+
+test('an embedded struct whose class changed automatically is converted field by field inside its owner', () => {
+  const file = tmp.file('struct');
+  const P1 = versionOf('SPt', 1, (c) => c.field('x', 'i16').field('name', { type: 'string', maxBytes: 4 }));
+  const H1 = versionOf('SHolder', 1, (c) => c.field('p', { type: 'struct', of: () => P1 }).field('n', 'u8'));
+  const pool = Pool.create(file, { types: [H1, P1] });
+  runTransaction(pool, () => pool.root(H1).p = { x: -5, name: 'abcd' });
+  pool.close();
+  const P2 = versionOf('SPt', 2, (c) => c.field('y', 'u8').field('x', 'i32').field('name', { type: 'string', maxBytes: 8 }));
+  const H2 = versionOf('SHolder', 2, (c) => c.field('n', 'u8').field('p', { type: 'struct', of: () => P2 }));
+  const migrated = Pool.open(file, { types: [H2, P2] });
+  const p = migrated.root(H2).p;
+  expect({ x: p.x, y: p.y, name: p.name }).toEqual({ x: -5, y: 0, name: 'abcd' });
+  migrated.close();
 });
 
 test("the issue's scripted migration: a type change with its function, old values read-only", () => {
@@ -316,9 +331,9 @@ describe('bad input is a typed error and touches nothing', () => {
     ['a version that is no integer', { Account: { 'x': () => undefined } }, /version "x"/, RangeError],
     ['a function that is not one', { Account: { 2: 'f' } }, /options\.migrations\.Account\[2\] must be a function/, TypeError],
   ];
+  let file = '';
+  beforeAll(() => fillV1((file = tmp.file('bad')), accountV1(), 2));
   test.each(cases)('%s', (_, migrations, message, ErrorClass) => {
-    const file = tmp.file('bad');
-    fillV1(file, accountV1(), 2);
     const before = fs.readFileSync(file);
     const open = () => Pool.open(file, { types: [accountV2(), Point], migrations: migrations as never });
     expect(open).toThrow(ErrorClass);
