@@ -230,8 +230,10 @@ function wide(writePolicy, label) {
   pool.close();
 }
 
+// Migration rate: the scenario migration lives in migration.js.
+if (scenario === 'migration') require('./migration').run(file, n);
 // Striped counter vs u64 field: scenarios counter:<variant> live in counter.js.
-if (scenario.startsWith('counter:')) require('./counter').run(scenario.slice('counter:'.length), file, n);
+else if (scenario.startsWith('counter:')) require('./counter').run(scenario.slice('counter:'.length), file, n);
 else if (!scenarios[scenario]) {
   console.error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);

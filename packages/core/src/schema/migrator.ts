@@ -201,6 +201,8 @@ interface MigratingClass {
   readonly from: TypeLayout;
   readonly to: TypeLayout;
   readonly converter: ObjectConverter;
+  /** Whether either layout has a field that owns allocations (heap strings/bytes, maps, vectors). */
+  readonly ownsAllocations: boolean;
 }
 
 class Migration {
@@ -227,7 +229,7 @@ class Migration {
       // The code's own layout when it is the target: migration functions get views of its class.
       const to = ctx.layouts.find((l) => l.name === diff.type && l.fingerprint === target.fingerprint) ?? target;
       const from = poolClasses.find((l) => l.name === diff.type)!;
-      this.byTypeNum.set(to.typeNum, { diff, from, to, converter: new ObjectConverter(from, to) });
+      this.byTypeNum.set(to.typeNum, { diff, from, to, converter: new ObjectConverter(from, to), ownsAllocations: ownsAllocations(from) || ownsAllocations(to) });
     }
     this.list = new WorkList(ctx.session, section.list);
   }
@@ -382,7 +384,7 @@ class Migration {
         for (let i = from; i < to; i++) {
           const old = this.list.oldAt(i);
           const c = this.migratingOf(old);
-          for (const owned of ownedNotSharedWith(session.dv, c.from, old, c.to, this.list.newAt(i))) session.tx.free(null, owned, 'migration');
+          if (c.ownsAllocations) for (const owned of ownedNotSharedWith(session.dv, c.from, old, c.to, this.list.newAt(i))) session.tx.free(null, owned, 'migration');
           session.tx.free(null, old, 'migration');
         }
         this.list.setProgress('free', to);
@@ -409,7 +411,7 @@ class Migration {
           if (copy === 0) continue;
           const old = this.list.oldAt(i);
           const c = this.migratingOf(old);
-          for (const owned of ownedNotSharedWith(session.dv, c.to, copy, c.from, old)) session.tx.free(null, owned, 'migration rollback');
+          if (c.ownsAllocations) for (const owned of ownedNotSharedWith(session.dv, c.to, copy, c.from, old)) session.tx.free(null, owned, 'migration rollback');
           session.tx.free(null, copy, 'migration rollback');
           this.list.setNew(i, 0);
         }
@@ -441,4 +443,9 @@ function holdsRefs(layout: TypeLayout): boolean {
     refBearing.set(layout, holds);
   }
   return holds;
+}
+
+/** Whether objects of `layout` can own allocations: heap strings/bytes, maps, vectors (in embedded structs too). */
+function ownsAllocations(layout: TypeLayout): boolean {
+  return layout.fields.some((f) => ['heapString', 'heapBytes', 'map', 'vector'].includes(f.kind) || (f.kind === 'struct' && ownsAllocations(f.struct!)));
 }
