@@ -3,6 +3,7 @@
  * block; typed failures for a store or LBA that is not there, and a corrupt map is exit 3.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Pool } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { cli, expectOneLineFailure } from '../cli/run-cli';
@@ -56,10 +57,11 @@ test.each([
   [['blk', 'FILE', 'disk', '--lba', '-1'], 2, /--lba must be an integer/],
   [['blk', 'FILE', 'disk', '--lba', 'x'], 2, /--lba must be an integer/],
   [['blk', 'FILE', '--lba', '0'], 2, /--lba needs a block store name/],
-  [['blk', '/nonexistent/pool'], 3, /./],
+  [['blk', '/nonexistent/pool'], 3, /no such file|ENOENT|does not exist/],
+  [['blk', 'DIR'], 3, /directory/],
 ])('%j fails with exit %i', (args, status, message) => {
   const before = fs.readFileSync(file).subarray(0x2000);
-  expectOneLineFailure(cli(...args.map((a) => (a === 'FILE' ? file : a))), status, message);
+  expectOneLineFailure(cli(...args.map((a) => (a === 'FILE' ? file : a === 'DIR' ? path.dirname(file) : a))), status, message);
   expect(fs.readFileSync(file).subarray(0x2000).equals(before)).toBe(true);
 });
 
