@@ -3,7 +3,7 @@
  * references rewired everywhere, rollback of a throwing function, and an interrupted migration resumed.
  */
 import * as fs from 'node:fs';
-import { MigrationError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
+import { MigrationError, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { versionOf } from './versions';
 
@@ -289,6 +289,28 @@ test('a throwing migration function rolls back every committed batch; the old cl
   } finally {
     pool.close();
   }
+});
+
+test('a pool too full for the copies: OutOfSpaceError, the migration rolled back, the old classes open it as it was', () => {
+  const file = tmp.file('full');
+  const V1 = versionOf('Blob', 1, (c) => c.field('id', 'u32').field('data', { type: 'bytes', length: 200 }));
+  const pool = Pool.create(file, { types: [V1], size: 8 * 1024 * 1024 });
+  let n = 0;
+  try {
+    for (;;) runTransaction(pool, () => Array.from({ length: 500 }, () => pool.create(V1, { id: n++ })));
+  } catch (error) {
+    expect(error).toBeInstanceOf(OutOfSpaceError);
+  }
+  pool.close();
+  setMigrationBatchSizeForTests(100);
+  const V2 = versionOf('Blob', 2, (c) => c.field('id', 'u32').field('data', { type: 'bytes', length: 240 }));
+  expect(() => Pool.open(file, { types: [V2] })).toThrow(OutOfSpaceError);
+  const reopened = Pool.open(file, { types: [V1] });
+  const ids = [...reopened.objects(V1)].map((b) => b.id);
+  expect(ids.length).toBeGreaterThan(1000);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(reopened.deepCheck().problems.filter((p) => p.kind !== 'leak')).toEqual([]);
+  reopened.close();
 });
 
 test('an interrupted migration (here: the progress callback throws) is refused by the old classes and finished by the new ones', () => {

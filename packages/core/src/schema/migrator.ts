@@ -291,9 +291,9 @@ class Migration {
           this.list.setProgress('copy', to);
         });
       } catch (error) {
-        if (failed.error === null) throw error;
+        // A function that threw, or a failure of the batch itself (the pool is full): the pool goes back to its old version.
         this.rollBack();
-        throw failed.error;
+        throw failed.error ?? error;
       }
       from = to;
       this.ctx.onProgress?.('copy', to, count);
