@@ -14,7 +14,7 @@ import { killCount, runKills } from '../crash/kill-loop';
 const { declareTally } = require('./tally');
 
 /** Kills per write policy (tenfold under PMEMTS_TORTURE). */
-const KILLS = killCount('PMEMTS_COUNTER_KILLS', 8);
+const KILLS = killCount('PMEMTS_COUNTER_KILLS', 6);
 /** The most one transaction of the child adds: 3 adds of at most 5. */
 const MAX_IN_FLIGHT = 15n;
 const CHILD = path.join(__dirname, 'counter-child.js');
