@@ -287,6 +287,20 @@ describe('what an add logs', () => {
     pool.close();
   });
 
+  test('write heat: 16 adds, one per transaction, flush each of the 8 stripe lines twice and change 128 bytes', () => {
+    const file = tmp.file('heat');
+    const pool = Pool.create(file, { types: TYPES, heat: true });
+    const h = pool.root(Hits);
+    pool.heat({ reset: true });
+    for (let i = 0; i < 16; i++) runTransaction(pool, () => h.hits.add(1));
+    const report = pool.heat({ top: 100 });
+    const offset = pool.locate(h).offset;
+    const lines = report.lines.filter((l) => l.object === offset);
+    expect(lines.map((l) => [l.flushes, l.fields])).toEqual(Array.from({ length: 8 }, () => [2, ['hits']]));
+    expect(report.changedBytes).toBe(128);
+    pool.close();
+  });
+
   test('write-through Flush level: each add persists one stripe (8 bytes), the stripes in turn', () => {
     const pool = open(tmp.file('log-flush'), WritePolicy.WriteThrough, PersistenceLevel.Flush);
     const h = pool.root(Hits);

@@ -129,6 +129,7 @@ export class PCounter {
       if (transactional) session.stats.bytesPersisted += 8;
       else if (type.level === PersistenceLevel.Flush) session.persistRange(at, 8);
     }
+    session.heat?.changed(8);
     if (!joined) {
       this.cursor = (stripe + 1) % type.stripes;
       if (transactional) {
