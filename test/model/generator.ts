@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { ASSIGNABLE, type Leaf, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
 import { collectionOp, mapBursts, MAPS } from './collection-generator';
+import { spaceOp } from './space-generator';
 import { counterOp } from './counter-generator';
 import type { Op, Program, Thrown } from './program';
 
@@ -141,6 +142,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
     { weight: 6, arbitrary: body.tx },
     { weight: 4, arbitrary: wordsTx },
     { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
+    { weight: 1, arbitrary: spaceOp },
     ...(shape.reopen ? [{ weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) }] : []),
   );
   // Programs start by creating objects and filling the focus map of the first, so the operations after

@@ -44,6 +44,8 @@ export type Op =
   | { readonly op: 'iterate'; readonly at: ClassSlot; readonly path: string; readonly call: 'set' | 'push' | 'vset'; readonly args: readonly unknown[] }
   /** `add(n)` on a counter field; `n` may be one add must refuse (negative, a fraction), changing nothing. */
   | { readonly op: 'add'; readonly at: ClassSlot; readonly path: string; readonly n: bigint | number }
+  /** `pool.collect()` (which must free nothing: every kept object is reachable) or `pool.defrag()`, between transactions. */
+  | { readonly op: 'space'; readonly call: 'collect' | 'defrag' }
   | { readonly op: 'throw'; readonly value: Thrown }
   | { readonly op: 'flush' }
   | { readonly op: 'reopen' };

@@ -10,6 +10,7 @@ import { FieldValueError, Pool, runTransaction, TransactionError } from '@pmemts
 import { setNodeCapacityForTests } from '../../packages/core/src/collections';
 import { CLASSES, LAYOUT_NAME, memoryOf, slotField, STRUCTS, type ClassSlot } from './classes';
 import { runCollectionOp } from './collection-ops';
+import { runSpaceOp } from './space-ops';
 import { runCounterOp } from './counter-ops';
 import { LEAF_BY_PATH, Model, type ModelObject } from './model';
 import { thrownValue, type Op, type Program, type RefTo } from './program';
@@ -232,6 +233,8 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
         return runCollectionOp(collections, op);
       case 'add':
         return runCounterOp(collections, op);
+      case 'space':
+        return runSpaceOp(collections, op);
       case 'throw':
         throw thrownValue(op.value);
       case 'flush':

@@ -1,0 +1,30 @@
+/**
+ * Space operations of the model-based tester: `pool.collect()` and `pool.defrag()` between
+ * transactions. Every object a program keeps is reachable from the root, so a collection must free
+ * nothing, and a defragmentation must change no value (the oracle compares every object after each
+ * step, through views that must follow their moved objects). Both first persist write-back data, as
+ * `pool.flush()` does, so the model flushes too. The generator's side is space-generator.ts (this file
+ * runs in the crash tests' children too, where a kill or a power failure can land inside either).
+ */
+import type { Pool } from '@pmemts/core';
+import type { Model } from './model';
+import type { Op } from './program';
+
+type SpaceOp = Extract<Op, { op: 'space' }>;
+
+export interface SpaceContext {
+  readonly model: Model;
+  pool(): Pool;
+  fail(message: string): never;
+}
+
+export function runSpaceOp(ctx: SpaceContext, op: SpaceOp): void {
+  const pool = ctx.pool();
+  if (op.call === 'collect') {
+    const report = pool.collect();
+    if (report.collected.length > 0) ctx.fail(`collect freed ${report.collected.length} allocations of a pool whose every object is reachable: ${report.collected.slice(0, 3).map((c) => `${c.type}@${c.offset}`).join(', ')}`);
+  } else {
+    pool.defrag();
+  }
+  ctx.model.flush();
+}
