@@ -25,6 +25,8 @@ fs.mkdirSync(out, { recursive: true });
 
 const cBinary = path.join(out, 'bank_c');
 execFileSync('cc', ['-O2', '-o', cBinary, path.join(__dirname, 'c', 'bank.c'), '-lpmemobj']);
+const regionBinary = path.join(out, 'region_c');
+execFileSync('cc', ['-O2', '-o', regionBinary, path.join(__dirname, 'c', 'region.c'), '-lpmemobj', '-lpmem']);
 
 const MODES = {
   shm: { dir: '/dev/shm', env: { PMEM_IS_PMEM_FORCE: '1' }, mapKeys, n: quick ? 20000 : 200000, reads: quick ? 2000 : 20000, lmdb: 'nosync', sqlite: 'OFF' },
@@ -40,6 +42,8 @@ function runOnce(trial, mode) {
   const command = {
     c: [cBinary, [scenario, target, n]],
     pmemts: [process.execPath, [path.join(__dirname, 'scenarios', 'pmemts.js'), scenario, target, n]],
+    'region-c': [regionBinary, [scenario, target, n]],
+    regions: [process.execPath, [path.join(__dirname, 'scenarios', 'regions.js'), scenario, target, n]],
     lmdb: [process.execPath, [path.join(__dirname, 'scenarios', 'lmdb.js'), target, n, m.lmdb]],
     sqlite: [process.execPath, [path.join(__dirname, 'scenarios', 'sqlite.js'), target, n, m.sqlite]],
     collections: [process.execPath, [path.join(__dirname, 'scenarios', 'collections.js'), scenario, trial.run[2], target, n, m.lmdb]],

@@ -29,6 +29,14 @@ module.exports = [
   // The issue's size; at about 25,000 objects/s on this VM a run takes under a minute (plus building the pool).
   { group: 'schema migration', name: 'migration', run: ['pmemts', 'migration'], n: 1_000_000, baseline: true, shmOnly: true },
   { group: 'pool open', name: 'pool-open', run: ['pmemts', 'pool-open'], n: 1_000_000, baseline: true, latency: true, shmOnly: true },
+  { group: 'region memcpyPersist 4 KiB', name: 'c-memcpy-4k', run: ['region-c', 'memcpy-4k'], baseline: true },
+  { group: 'region memcpyPersist 4 KiB', name: 'region-memcpy-4k', run: ['regions', 'memcpy-4k'] },
+  { group: 'region memcpyPersist 1 MiB', name: 'c-memcpy-1m', run: ['region-c', 'memcpy-1m'], n: 1000, baseline: true },
+  { group: 'region memcpyPersist 1 MiB', name: 'region-memcpy-1m', run: ['regions', 'memcpy-1m'], n: 1000 },
+  { group: 'block write 4 KiB', name: 'c-blk-write', run: ['region-c', 'blk-write'], baseline: true },
+  { group: 'block write 4 KiB', name: 'blk-write', run: ['regions', 'blk-write'] },
+  { group: 'block read 4 KiB', name: 'c-blk-read', run: ['region-c', 'blk-read'], baseline: true, reads: true },
+  { group: 'block read 4 KiB', name: 'blk-read', run: ['regions', 'blk-read'], reads: true },
   ...['u64', 'string'].flatMap((keys) => [
     { group: `map, ${keys} keys`, name: `lmdb-map-${keys}`, run: ['collections', 'lmdb', keys], mapKeys: true, shmOnly: true },
     { group: `map, ${keys} keys`, name: `pmemts-map-${keys}`, run: ['collections', 'pmemts', keys], mapKeys: true, shmOnly: true },

@@ -91,7 +91,10 @@ int main(int argc, char **argv) {
 		}
 		elapsed = now() - start;
 	}
-	printf("{\"impl\":\"c (%s)\",\"scenario\":\"%s\",\"n\":%ld,\"opsPerSec\":%.0f}\n", is_pmem ? "pmem_memcpy_persist" : "pmemobj_memcpy_persist, msync", scenario, n, n / elapsed);
+	const char *impl = strcmp(scenario, "blk-read") == 0 ? "c block read (map entry + memcpy)"
+		: strcmp(scenario, "blk-write") == 0 ? (is_pmem ? "c block write (pmem_memcpy_persist + map store)" : "c block write (msync)")
+		: is_pmem ? "c (pmem_memcpy_persist)" : "c (pmemobj_memcpy_persist, msync)";
+	printf("{\"impl\":\"%s\",\"scenario\":\"%s\",\"n\":%ld,\"opsPerSec\":%.0f}\n", impl, scenario, n, n / elapsed);
 	pmemobj_close(pop);
 	return 0;
 }
