@@ -3,7 +3,7 @@
  * references rewired everywhere, rollback of a throwing function, and an interrupted migration resumed.
  */
 import * as fs from 'node:fs';
-import { MigrationError, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
+import { FieldValueError, MigrationError, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { versionOf } from './versions';
 
@@ -119,6 +119,37 @@ test('an embedded struct whose class changed automatically is converted field by
   const p = migrated.root(H2).p;
   expect({ x: p.x, y: p.y, name: p.name }).toEqual({ x: -5, y: 0, name: 'abcd' });
   migrated.close();
+});
+
+test('an added field with a declared default gets it in every migrated object (not in created ones); a bad default rolls back', () => {
+  const file = tmp.file('default');
+  fillV1(file, accountV1(), 4);
+  const withDefaults = (opened: unknown) =>
+    versionOf('Account', 2, (c) =>
+      c
+        .field('id', 'u32')
+        .field('currency', { type: 'string', maxBytes: 3, default: 'EUR' })
+        .field('limit', 'i32', { default: -100 })
+        .field('opened', 'timestamp', { default: opened }),
+    );
+  const bad = withDefaults('not a date');
+  expect(() => Pool.open(file, { types: [bad] })).toThrow(FieldValueError);
+  const V2 = withDefaults(new Date(86_400_000));
+  const pool = Pool.open(file, { types: [V2] });
+  try {
+    const accounts = [...pool.objects(V2)];
+    expect(accounts.length).toBe(5);
+    for (const a of accounts) expect([a.currency, a.limit, a.opened.getTime()]).toEqual(['EUR', -100, 86_400_000]);
+    const created = runTransaction(pool, () => pool.create(V2));
+    expect([created.currency, created.limit]).toEqual(['', 0]);
+  } finally {
+    pool.close();
+  }
+});
+
+test('declared defaults are checked by @Field: given twice, or on a vector', () => {
+  expect(() => versionOf('D1', 1, (c) => c.field('x', { type: 'u8', default: 1 } as never, { default: 2 } as never))).toThrow(/default is given twice/);
+  expect(() => versionOf('D2', 1, (c) => c.field('m', { type: 'vector', of: 'u8' }, { default: [] } as never))).toThrow(/a vector field takes no default/);
 });
 
 test("the issue's scripted migration: a type change with its function, old values read-only", () => {

@@ -30,7 +30,9 @@ type Form = keyof typeof FORM_KEYS;
  * decorators emit no `design:type`, so there every field gives its type explicitly.
  *
  * @param type - a scalar name (`'u32'`) or an object form (`{ type: 'string', maxBytes: 64 }`).
- * @param options - per-field options; with an object form they may be given inline instead.
+ * @param options - per-field options (`align`; `default`, the value a field added by a new version of
+ * the class gets when a pool migrates: docs/schema-evolution.md); with an object form they may be
+ * given inline instead.
  * @throws {LayoutDefinitionError} when the type is missing, ambiguous or malformed, or the decorated
  * member is static, a method, an accessor or a #private field; the message names the class, the
  * property and the fix. Under standard decorators it is thrown when the class is decorated.
@@ -56,6 +58,12 @@ export function Field(type?: FieldType, options?: FieldOptions): FieldDecorator 
     if (align !== undefined) {
       if (!isAlignment(align)) site.fail(`align must be a power of two from 1 to 4096 (64 = a cache line), got ${String(align)}`);
       spec.align = align;
+    }
+    const defaults = [type, options].filter((o): o is FieldOptions => typeof o === 'object' && o !== null && Object.hasOwn(o, 'default'));
+    if (defaults.length > 1) site.fail('default is given twice; give it once');
+    if (defaults.length === 1) {
+      if (spec.kind === 'map' || spec.kind === 'vector' || spec.kind === 'counter') site.fail(`a ${spec.kind} field takes no default: it starts empty`);
+      spec.default = defaults[0].default;
     }
     return spec;
   });
@@ -112,7 +120,8 @@ function explicitSpec(site: PropertySite, type: FieldType): FieldSpec {
     return site.fail(`unknown field type ${JSON.stringify(form.type)}; use one of ${SCALAR_TYPES.join(', ')}, 'string', 'heapString', 'heapBytes', 'bytes', 'array', 'struct', 'map', 'vector' or 'counter'`);
   }
   const keys: readonly string[] = FORM_KEYS[kind as Form];
-  const extra = Object.keys(form).filter((k) => !keys.includes(k));
+  // `default` is an option every form takes (see Field), not a parameter of the type.
+  const extra = Object.keys(form).filter((k) => !keys.includes(k) && k !== 'default');
   if (extra.length > 0) site.fail(`a ${kind} field takes ${keys.join(', ')}; remove ${extra.join(', ')}`);
   switch (kind as Form) {
     case 'scalar':

@@ -17,6 +17,14 @@ export interface FieldOptions {
    * @defaultValue the natural alignment of the field's type
    */
   align?: number;
+  /**
+   * The value this field gets in the objects of a pool migrated from a version of the class that did
+   * not have the field (docs/schema-evolution.md); `pool.create` does not use it. Checked when the
+   * migration stores it (a value the field refuses fails the migration, which is rolled back).
+   * Not for refs, maps, vectors and counters, which start empty.
+   * @defaultValue the field's zero value
+   */
+  default?: unknown;
 }
 
 /** The explicit forms of `@Field`'s type argument; every field type can be written this way. */
@@ -71,17 +79,22 @@ export type CollectionValueSpec =
 
 /** A field as recorded: its kind and parameters, normalised. */
 export type FieldSpec =
-  | { kind: 'scalar'; scalar: ScalarType; align?: number }
-  | { kind: 'string'; maxBytes: number; align?: number }
-  | { kind: 'heapString'; align?: number }
-  | { kind: 'heapBytes'; align?: number }
-  | { kind: 'bytes'; length: number; align?: number }
-  | { kind: 'array'; scalar: ScalarType; length: number; align?: number }
-  | { kind: 'struct'; of: () => Constructor; align?: number }
-  | { kind: 'ref'; target: () => Constructor; align?: number }
-  | { kind: 'map'; key: CollectionKeySpec; value: CollectionValueSpec; align?: number }
-  | { kind: 'vector'; value: CollectionValueSpec; align?: number }
-  | { kind: 'counter'; stripes: number; align?: number };
+  (
+    | { kind: 'scalar'; scalar: ScalarType; align?: number }
+    | { kind: 'string'; maxBytes: number; align?: number }
+    | { kind: 'heapString'; align?: number }
+    | { kind: 'heapBytes'; align?: number }
+    | { kind: 'bytes'; length: number; align?: number }
+    | { kind: 'array'; scalar: ScalarType; length: number; align?: number }
+    | { kind: 'struct'; of: () => Constructor; align?: number }
+    | { kind: 'ref'; target: () => Constructor; align?: number }
+    | { kind: 'map'; key: CollectionKeySpec; value: CollectionValueSpec; align?: number }
+    | { kind: 'vector'; value: CollectionValueSpec; align?: number }
+    | { kind: 'counter'; stripes: number; align?: number }
+  ) & {
+    /** `FieldOptions.default`, when given. */
+    default?: unknown;
+  };
 
 /**
  * Memory settings of one class (the HybridMemoryConfig of @pmemts/core). Opaque here: decorators only

@@ -12,7 +12,7 @@
  * and ends in the state an uninterrupted run reaches. A migration function that throws rolls the copies
  * back (phase 'rollback', also resumable) and the pool stays at its old version.
  */
-import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM } from '@pmemts/decorators';
+import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM, getRecordedLayout } from '@pmemts/decorators';
 import { PoolCorruptError } from '@pmemts/native';
 import { SchemaMismatchError, type SchemaDifference } from '../errors';
 import { resolveLayout, type TypeLayout } from '../layout';
@@ -203,6 +203,8 @@ interface MigratingClass {
   readonly converter: ObjectConverter;
   /** Whether either layout has a field that owns allocations (heap strings/bytes, maps, vectors). */
   readonly ownsAllocations: boolean;
+  /** Added fields with a declared `default` (`@Field(type, { default })`), set on every copy. */
+  readonly defaults: ReadonlyArray<{ readonly name: string; readonly value: unknown }>;
 }
 
 class Migration {
@@ -229,7 +231,7 @@ class Migration {
       // The code's own layout when it is the target: migration functions get views of its class.
       const to = ctx.layouts.find((l) => l.name === diff.type && l.fingerprint === target.fingerprint) ?? target;
       const from = poolClasses.find((l) => l.name === diff.type)!;
-      this.byTypeNum.set(to.typeNum, { diff, from, to, converter: new ObjectConverter(from, to), ownsAllocations: ownsAllocations(from) || ownsAllocations(to) });
+      this.byTypeNum.set(to.typeNum, { diff, from, to, converter: new ObjectConverter(from, to), ownsAllocations: ownsAllocations(from) || ownsAllocations(to), defaults: to === target ? [] : declaredDefaults(to, diff) });
     }
     this.list = new WorkList(ctx.session, section.list);
   }
@@ -284,7 +286,7 @@ class Migration {
             const functions = scripted.get(c)!;
             const copy = session.tx.allocate(c.to.size, c.to.typeNum, `migration of ${c.to.name}`);
             c.converter.convert(session.dv, session.pmemBytes(), old, copy, functions.length > 0);
-            if (functions.length > 0) failed.error = this.runFunctions(c, functions, old, copy);
+            if (functions.length > 0 || c.defaults.length > 0) failed.error = this.finishCopy(c, functions, old, copy);
             if (failed.error !== null) throw failed.error;
             this.list.setNew(i, copy);
           }
@@ -304,11 +306,16 @@ class Migration {
     });
   }
 
-  /** The migration functions of `c` on one object; the error to throw (after a rollback) when one fails. */
-  private runFunctions(c: MigratingClass, functions: ReadonlyArray<{ version: number; run: (old: any, next: any) => void }>, old: number, copy: number): MigrationError | null {
+  /**
+   * Declared defaults of added fields, then the migration functions of `c`, on one copy; the error to
+   * throw (after a rollback) when a function fails. A default the field refuses throws here.
+   */
+  private finishCopy(c: MigratingClass, functions: ReadonlyArray<{ version: number; run: (old: any, next: any) => void }>, old: number, copy: number): MigrationError | null {
     const session = this.ctx.session;
+    const next = session.viewAt(c.to, copy) as Record<string, unknown>;
+    for (const { name, value } of c.defaults) next[name] = value;
+    if (functions.length === 0) return null;
     const oldValues = readOldValues(session.dv, session.pmemBytes(), c.from, old);
-    const next = session.viewAt(c.to, copy);
     for (const { version, run } of functions) {
       try {
         const result: unknown = run(oldValues, next);
@@ -448,4 +455,19 @@ function holdsRefs(layout: TypeLayout): boolean {
 /** Whether objects of `layout` can own allocations: heap strings/bytes, maps, vectors (in embedded structs too). */
 function ownsAllocations(layout: TypeLayout): boolean {
   return layout.fields.some((f) => ['heapString', 'heapBytes', 'map', 'vector'].includes(f.kind) || (f.kind === 'struct' && ownsAllocations(f.struct!)));
+}
+
+/** The declared defaults of the fields `diff` says were added, from the decorators' records of the class and its parents. */
+function declaredDefaults(layout: TypeLayout, diff: ClassDiff): { name: string; value: unknown }[] {
+  const out: { name: string; value: unknown }[] = [];
+  for (const { field, change } of diff.fields) {
+    if (change !== 'added') continue;
+    for (let ctor: Function | null = layout.ctor; typeof ctor === 'function' && ctor !== Function.prototype; ctor = Object.getPrototypeOf(ctor) as Function | null) {
+      const recorded = getRecordedLayout(ctor)?.fields.find((f) => f.name === field);
+      if (recorded === undefined) continue;
+      if (Object.hasOwn(recorded.spec, 'default')) out.push({ name: field, value: recorded.spec.default });
+      break;
+    }
+  }
+  return out;
 }
