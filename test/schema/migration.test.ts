@@ -3,7 +3,7 @@
  * references rewired everywhere, rollback of a throwing function, and an interrupted migration resumed.
  */
 import * as fs from 'node:fs';
-import { FieldValueError, MigrationError, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
+import { diffSchema, FieldValueError, manualFields, MigrationError, resolveLayouts, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { versionOf } from './versions';
 
@@ -401,4 +401,11 @@ describe('bad input is a typed error and touches nothing', () => {
     expect(() => Pool.open(file, { types: [accountV2(), Point], migrations: { Account: { 2: (async () => undefined) as never } } })).toThrow(/must be synchronous/);
     Pool.open(file, { types: [accountV1(), Point] }).close();
   });
+});
+
+test('diffSchema and manualFields refuse what they cannot read', () => {
+  expect(() => diffSchema(5 as never, [])).toThrow(/diffSchema: catalog must be a Catalog/);
+  expect(() => diffSchema(null, [{}] as never)).toThrow(/diffSchema: layouts must be an array of TypeLayouts/);
+  expect(() => manualFields(null as never)).toThrow(TypeError);
+  expect(diffSchema(null, resolveLayouts([Point])).map((d) => d.status)).toEqual(['new']);
 });

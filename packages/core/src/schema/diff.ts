@@ -55,8 +55,17 @@ export interface ClassDiff {
   readonly fields: readonly FieldChange[];
 }
 
-/** Every class of the code against the catalog, in the order of `layouts`. */
+/**
+ * Every class of the code against the catalog, in the order of `layouts`.
+ * @param catalog - the pool's catalog (readPoolCatalog), or null for a pool without one (every class is new).
+ * @param layouts - the classes' layouts (resolveLayouts).
+ * @throws {TypeError} when catalog is not a Catalog or null, or layouts is not an array of layouts.
+ */
 export function diffSchema(catalog: Catalog | null, layouts: readonly TypeLayout[]): ClassDiff[] {
+  if (catalog !== null && (typeof catalog !== 'object' || !Array.isArray(catalog.types))) throw new TypeError('diffSchema: catalog must be a Catalog (as readPoolCatalog returns) or null');
+  if (!Array.isArray(layouts) || !layouts.every((l) => typeof l === 'object' && l !== null && typeof l.name === 'string' && Array.isArray(l.fields))) {
+    throw new TypeError('diffSchema: layouts must be an array of TypeLayouts (as resolveLayouts returns)');
+  }
   const byName = new Map((catalog?.types ?? []).map((t) => [t.name, t]));
   return layouts.map((layout) => diffClass(byName.get(layout.name), layout, byName));
 }
@@ -149,7 +158,8 @@ function describe(f: CatalogField): string {
   return `${type}${extra.length > 0 ? ` (${extra.join(', ')})` : ''} at offset ${f.offset}`;
 }
 
-/** The fields of a diff that need a migration function. */
+/** The fields of a diff that need a migration function. @throws {TypeError} when diff is not a ClassDiff. */
 export function manualFields(diff: ClassDiff): FieldChange[] {
+  if (typeof diff !== 'object' || diff === null || !Array.isArray(diff.fields)) throw new TypeError('manualFields: diff must be a ClassDiff (an element of what diffSchema returns)');
   return diff.fields.filter((f) => !f.automatic);
 }
