@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { ASSIGNABLE, type Leaf, CONFIGS, NAME_BYTES, SLOTS_PER_CLASS, STRUCTS, TAG_LENGTH, TRIPLE_LENGTH, CLASSES, type ClassSlot, type Kind } from './classes';
 import { collectionOp, mapBursts, MAPS } from './collection-generator';
 import { spaceOp } from './space-generator';
+import { checkpointOp } from './checkpoint-generator';
 import { counterOp } from './counter-generator';
 import type { Op, Program, Thrown } from './program';
 
@@ -143,6 +144,7 @@ function opsOver(classes: number[], shape: ProgramShape, focus: { at: ClassSlot;
     { weight: 4, arbitrary: wordsTx },
     { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
     { weight: 1, arbitrary: spaceOp },
+    { weight: 1, arbitrary: checkpointOp },
     ...(shape.reopen ? [{ weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) }] : []),
   );
   // Programs start by creating objects and filling the focus map of the first, so the operations after

@@ -70,6 +70,8 @@ function lines(op: Op, depth: number, indent: string): string[] {
       return [`${indent}${obj(op.at)}.${op.path}.add(${literal(op.n)}); // refused (TypeError, RangeError, TX_REQUIRED) when the model says so`];
     case 'space':
       return [`${indent}pool.${op.call}();${op.call === 'collect' ? ' // frees nothing: every kept object is reachable' : ''}`];
+    case 'checkpoint':
+      return [`${indent}pool.checkpoint(file + '.checkpoint', { overwrite: true }); // the pool's bytes, open flag cleared`];
     case 'throw':
       return [`${indent}throw ${THROWN[op.value]};`];
     case 'flush':

@@ -46,6 +46,8 @@ export type Op =
   | { readonly op: 'add'; readonly at: ClassSlot; readonly path: string; readonly n: bigint | number }
   /** `pool.collect()` (which must free nothing: every kept object is reachable) or `pool.defrag()`, between transactions. */
   | { readonly op: 'space'; readonly call: 'collect' | 'defrag' }
+  /** `pool.checkpoint()` between transactions: the copy must be the pool's bytes, open flag cleared. */
+  | { readonly op: 'checkpoint' }
   | { readonly op: 'throw'; readonly value: Thrown }
   | { readonly op: 'flush' }
   | { readonly op: 'reopen' };

@@ -11,6 +11,7 @@ import { setNodeCapacityForTests } from '../../packages/core/src/collections';
 import { CLASSES, LAYOUT_NAME, memoryOf, slotField, STRUCTS, type ClassSlot } from './classes';
 import { runCollectionOp } from './collection-ops';
 import { runSpaceOp } from './space-ops';
+import { runCheckpointOp } from './checkpoint-ops';
 import { runCounterOp } from './counter-ops';
 import { LEAF_BY_PATH, Model, type ModelObject } from './model';
 import { thrownValue, type Op, type Program, type RefTo } from './program';
@@ -235,6 +236,8 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
         return runCounterOp(collections, op);
       case 'space':
         return runSpaceOp(collections, op);
+      case 'checkpoint':
+        return runCheckpointOp(collections);
       case 'throw':
         throw thrownValue(op.value);
       case 'flush':

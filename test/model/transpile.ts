@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
-const SOURCES = ['child', 'classes', 'collection-ops', 'counter-ops', 'space-ops', 'model', 'program', 'runner', 'values'];
+const SOURCES = ['child', 'classes', 'collection-ops', 'counter-ops', 'space-ops', 'checkpoint-ops', 'model', 'program', 'runner', 'values'];
 
 /** Writes the child's JavaScript into `dir`; returns the path of child.js. */
 export function transpileChild(dir: string): string {

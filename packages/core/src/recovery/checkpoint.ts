@@ -156,14 +156,14 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
 }
 
 /**
- * On real persistent memory libpmemobj keeps a shutdown state in the pool header, dirty while the pool
- * is open; a dirty copy on another device would read as an ADR failure and be refused. The copy is of
- * a committed state, so it is marked clean (its checksum recomputed). All zero (no shutdown state, as
- * on ordinary files): left alone.
+ * libpmemobj keeps an unsafe-shutdown state in the pool header, marked dirty while the pool is open
+ * (on ordinary files too); on persistent memory a dirty copy on another device reads as an ADR failure
+ * and is refused. The copy is of a committed state, so it is marked clean, its checksum recomputed:
+ * the header of a closed pool.
  */
 function clearShutdownDirty(fd: number, pool: Uint8Array): void {
   const sds = Buffer.from(pool.buffer, pool.byteOffset + SDS, SDS_SIZE);
-  if (sds.every((b) => b === 0) || sds[SDS_DIRTY - SDS] === 0) return;
+  if (sds[SDS_DIRTY - SDS] === 0) return;
   const copy = Buffer.from(sds);
   copy[SDS_DIRTY - SDS] = 0;
   writeChecksum(copy, SDS_CHECKSUM - SDS, fletcher64(copy, 0, SDS_SIZE, SDS_CHECKSUM - SDS));
