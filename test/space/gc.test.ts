@@ -141,3 +141,17 @@ test('bad input and misuse get typed errors and change nothing', () => {
   expect(() => partial.collect()).toThrow(expect.objectContaining({ code: 'TYPES_MISSING' }));
   partial.close();
 });
+
+test('a pin of a freed object pins nothing, and a freed object cannot be pinned', () => {
+  const { pool } = openPool('stale-pins');
+  const leaf = pool.create(Leaf, { n: 1 }, { pinned: true });
+  pool.free(leaf);
+  expect(() => pool.pin(leaf)).toThrow(expect.objectContaining({ code: 'OBJECT_FREED' }));
+  // An object of another class, wherever it lands, is not kept by the stale pin.
+  const other = pool.create(Hub, { n: 2 });
+  expect(pool.isPinned(other)).toBe(false);
+  const report = pool.collect({ dryRun: true });
+  expect(report.pinned).toBe(0);
+  expect(report.collected.map((c) => c.type)).toEqual(['SpHub']);
+  pool.close();
+});

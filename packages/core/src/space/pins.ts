@@ -3,7 +3,10 @@
  * `pool.objects()` instead of through the root. The pin list is the catalog section `pins`, a list of
  * [offset, type number] pairs: each pin rewrites the catalog, so pins are for a few entry points, not
  * for every object (put many objects in a map or vector the root reaches). Pinned objects do not move
- * in a defragmentation: the pin list is JSON, not a pointer pmemobj_defrag can update.
+ * in a defragmentation: the pin list is JSON, not a pointer pmemobj_defrag can update. `pool.free`
+ * does not unpin (it would read the catalog on every free): a pin outlives its object, pins nothing
+ * while the memory is free or holds another class, and pins the next object of the same class
+ * allocated at the same offset (kept, never lost) until a pin or unpin drops it.
  */
 import { readCatalog, updateCatalogSection } from '../pool/catalog';
 import type { PoolSession } from '../pool/PoolSession';
@@ -29,9 +32,9 @@ export function pinnedObjects(session: PoolSession, rootRecord: number): number[
     .map(([offset]) => offset);
 }
 
-/** Whether the object at `offset` is pinned. */
+/** Whether the object at `offset` is pinned (with the type number it has now). */
 export function isPinned(session: PoolSession, rootRecord: number, offset: number): boolean {
-  return readPins(session, rootRecord).some(([o]) => o === offset);
+  return pinnedObjects(session, rootRecord).includes(offset);
 }
 
 /**
