@@ -57,6 +57,8 @@ export function setMigrationBatchSizeForTests(size: number): void {
 interface MigrationSection {
   readonly list: number;
   readonly target: CatalogType[];
+  /** Objects of each target class, in `target`'s order: the list holds them class by class. */
+  readonly counts: number[];
 }
 
 interface OpenContext {
@@ -109,7 +111,7 @@ export function migrateOnOpen(ctx: OpenContext, inspect: boolean): Catalog | nul
 
 function checkSection(session: PoolSession, value: unknown): MigrationSection {
   const v = value as MigrationSection;
-  if (typeof v !== 'object' || v === null || !Number.isSafeInteger(v.list) || !Array.isArray(v.target)) {
+  if (typeof v !== 'object' || v === null || !Number.isSafeInteger(v.list) || !Array.isArray(v.target) || !Array.isArray(v.counts) || v.counts.length !== v.target.length) {
     throw new PoolCorruptError(`${session.native.path}: the catalog's migration record is malformed`, 'CATALOG_CORRUPT');
   }
   return v;
@@ -242,14 +244,18 @@ class Migration {
     const native = session.native;
     const olds: number[] = [];
     const target = migrating.map((d) => catalogTypeOf(ctx.layouts.find((l) => l.name === d.type)!));
-    for (const t of target) for (let off = native.first(t.typeNum); off !== 0; off = native.next(off, t.typeNum)) olds.push(off);
+    const counts = target.map((t) => {
+      const before = olds.length;
+      for (let off = native.first(t.typeNum); off !== 0; off = native.next(off, t.typeNum)) olds.push(off);
+      return olds.length - before;
+    });
     const section = session.tx.atomically(() => {
       const list = session.tx.allocate(List.entries + olds.length * ENTRY, BLOB_TYPE_NUM, 'migration work list');
       const dv = session.dv;
       dv.setUint32(list + List.magic, LIST_MAGIC, true);
       writeOffset(dv, list + List.count, olds.length);
       olds.forEach((off, i) => writeOffset(dv, list + List.entries + i * ENTRY, off));
-      const value: MigrationSection = { list, target };
+      const value: MigrationSection = { list, target, counts };
       updateCatalogSection(session, rootOffset, MIGRATION_SECTION, value);
       return value;
     });
@@ -265,8 +271,14 @@ class Migration {
     this.finish(this.catalog.types.map((t) => this.section.target.find((n) => n.name === t.name) ?? t));
   }
 
-  private migratingOf(old: number): MigratingClass {
-    return this.byTypeNum.get(this.ctx.session.native.typeNum(old))!;
+  /** The class of work list entry `i` (the list holds the classes' objects one class after another). */
+  private migratingOf(i: number): MigratingClass {
+    let end = 0;
+    for (const [k, count] of this.section.counts.entries()) {
+      end += count;
+      if (i < end) return this.byTypeNum.get(this.section.target[k].typeNum)!;
+    }
+    throw new PoolCorruptError(`${this.ctx.session.native.path}: the migration work list has more entries than its classes have objects`, 'CATALOG_CORRUPT');
   }
 
   /** Phase 1: each old object's converted copy, migration functions run on it. */
@@ -282,7 +294,7 @@ class Migration {
           this.list.logBatch(from, to);
           for (let i = from; i < to; i++) {
             const old = this.list.oldAt(i);
-            const c = this.migratingOf(old);
+            const c = this.migratingOf(i);
             const functions = scripted.get(c)!;
             const copy = session.tx.allocate(c.to.size, c.to.typeNum, `migration of ${c.to.name}`);
             c.converter.convert(session.dv, session.pmemBytes(), old, copy, functions.length > 0);
@@ -390,7 +402,7 @@ class Migration {
         this.list.logBatch(from, to);
         for (let i = from; i < to; i++) {
           const old = this.list.oldAt(i);
-          const c = this.migratingOf(old);
+          const c = this.migratingOf(i);
           if (c.ownsAllocations) for (const owned of ownedNotSharedWith(session.dv, c.from, old, c.to, this.list.newAt(i))) session.tx.free(null, owned, 'migration');
           session.tx.free(null, old, 'migration');
         }
@@ -417,7 +429,7 @@ class Migration {
           const copy = this.list.newAt(i);
           if (copy === 0) continue;
           const old = this.list.oldAt(i);
-          const c = this.migratingOf(old);
+          const c = this.migratingOf(i);
           if (c.ownsAllocations) for (const owned of ownedNotSharedWith(session.dv, c.to, copy, c.from, old)) session.tx.free(null, owned, 'migration rollback');
           session.tx.free(null, copy, 'migration rollback');
           this.list.setNew(i, 0);
