@@ -6,7 +6,7 @@ import 'reflect-metadata';
 export { Pool } from './pool/Pool';
 export type { PoolOpenOptions, PoolCreateOptions, PersistentClass } from './pool/Pool';
 export type { PoolStats } from './pool/stats';
-export type { HeatReport } from './heat/heat-report';
+export type { HeatReport, HeatClass, HeatObject, HeatLine } from './heat/heat-report';
 export { RESERVED_ALLOCATION_NAMES } from './pool/reserved-allocations';
 export type { CheckReport, CheckProblem, DeepCheckProgress } from './pool/deep-check';
 /** Reports of `pool.collect` (reachability GC) and `pool.defrag` (defragmentation); docs/space.md. */

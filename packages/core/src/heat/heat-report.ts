@@ -30,11 +30,45 @@ export interface HeatReport {
   /** False when the record dropped lines beyond its 1,024 hottest: class and object sums then undercount. */
   complete: boolean;
   /** Classes by flushes, hottest first (pmemts's own allocations in parentheses). */
-  classes: { name: string; flushes: number; objects: number }[];
+  classes: HeatClass[];
   /** The hottest objects (allocations). */
-  objects: { offset: number; class: string; flushes: number }[];
+  objects: HeatObject[];
   /** The hottest 64-byte lines, with the object and fields they hold. */
-  lines: { offset: number; flushes: number; class: string; object: number | null; fields: string[] }[];
+  lines: HeatLine[];
+}
+
+/** One class's share of the write heat. */
+export interface HeatClass {
+  /** The class's `@Persistent` name, `(freed)`, or one of pmemts's own allocations in parentheses. */
+  name: string;
+  /** Flushes of the lines its objects hold. */
+  flushes: number;
+  /** Its objects that were flushed at least once. */
+  objects: number;
+}
+
+/** One allocation's share of the write heat. */
+export interface HeatObject {
+  /** Where the allocation starts in the pool. */
+  offset: number;
+  /** Its class, as in HeatClass.name. */
+  class: string;
+  /** Flushes of the lines it holds. */
+  flushes: number;
+}
+
+/** One 64-byte line of the pool and what lives in it now. */
+export interface HeatLine {
+  /** The line's first byte in the pool (a multiple of 64). */
+  offset: number;
+  /** Times it was flushed. */
+  flushes: number;
+  /** Class of the allocation holding (most of) it, or `(freed)`. */
+  class: string;
+  /** Offset of that allocation; null when none holds it now. */
+  object: number | null;
+  /** The fields of that allocation's class that overlap the line. */
+  fields: string[];
 }
 
 /** One allocation of the heap: where it starts and how many bytes it has. */
