@@ -164,12 +164,13 @@ export function programs(shape: ProgramShape): fc.Arbitrary<Program> {
     .record({
       config: fc.constantFrom(...CONFIGS),
       cacheBytes: fc.constantFrom(undefined, 512),
+      heat: fc.boolean(),
       classes: fc.shuffledSubarray(dataClasses, { minLength: 1, maxLength: 2 }),
       focus: fc.record({ slot: fc.integer({ min: 0, max: SLOTS_PER_CLASS - 1 }), map: fc.constantFrom(...MAPS) }),
     })
-    .chain(({ config, cacheBytes, classes, focus }) =>
+    .chain(({ config, cacheBytes, heat, classes, focus }) =>
       opsOver(classes, shape, { at: { cls: classes[0], slot: focus.slot }, map: focus.map }).map(
-        (ops): Program => ({ pool: cacheBytes === undefined ? { config } : { config, cacheBytes }, ops }),
+        (ops): Program => ({ pool: { config, ...(cacheBytes === undefined ? {} : { cacheBytes }), ...(heat ? { heat } : {}) }, ops }),
       ),
     );
 }

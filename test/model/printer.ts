@@ -124,12 +124,12 @@ function collectionLines(op: Extract<Op, { op: 'mutate' | 'mutateInvalid' | 'rea
 }
 
 export function printProgram(program: Program): string {
-  const { config, cacheBytes } = program.pool;
+  const { config, cacheBytes, heat } = program.pool;
   return [
     `// import { CLASSES, memoryOf } from 'test/model/classes'; Data_pool follows the pool's memory, the others set their own`,
     `const [${CLASSES.data.map((_, cls) => className(cls)).join(', ')}] = CLASSES.data;`,
     `const ModelRoot = CLASSES.root;`,
-    `const options = { layout: 'pmemts-model', types: CLASSES.types, memory: memoryOf(${literal(config)}${cacheBytes === undefined ? '' : `, ${cacheBytes}`}) };`,
+    `const options = { layout: 'pmemts-model', types: CLASSES.types, memory: memoryOf(${literal(config)}${cacheBytes === undefined ? '' : `, ${cacheBytes}`})${heat === true ? ', heat: true' : ''} };`,
     `let pool = Pool.create(file, { ...options, size: 8 * 1024 * 1024 });`,
     `let root = pool.root(ModelRoot);`,
     ...program.ops.flatMap((op, i) => [`// step ${i}`, ...lines(op, 0, '')]),

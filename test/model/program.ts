@@ -66,7 +66,8 @@ export interface RangeArgs {
 }
 
 export interface Program {
-  readonly pool: { readonly config: Config; readonly cacheBytes?: number };
+  /** `heat`: the pool records write heat (docs/heat.md), so every program also runs with the counting stores. */
+  readonly pool: { readonly config: Config; readonly cacheBytes?: number; readonly heat?: boolean };
   readonly ops: readonly Op[];
 }
 

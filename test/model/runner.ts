@@ -33,7 +33,7 @@ export const POOL_SIZE = 8 * 1024 * 1024;
 setNodeCapacityForTests({ leaf: 4, inner: 3 });
 
 export function poolOptions(program: Program) {
-  return { layout: LAYOUT_NAME, types: CLASSES.types as never[], memory: memoryOf(program.pool.config, program.pool.cacheBytes) };
+  return { layout: LAYOUT_NAME, types: CLASSES.types as never[], memory: memoryOf(program.pool.config, program.pool.cacheBytes), heat: program.pool.heat === true };
 }
 
 /**
@@ -261,6 +261,7 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
       model.endStep();
       hooks.afterStep?.(index, pool, model, op);
     });
+    if (program.pool.heat === true) checkHeatTotals(pool);
     hooks.beforeStep?.(program.ops.length);
     model.beginStep();
     pool.close();
@@ -272,4 +273,14 @@ export function runProgram(file: string, program: Program, model: Model, hooks: 
     // Copies of one template share the pool's uuid, and libpmemobj opens a uuid once per process.
     if (!pool.closed) pool.close();
   }
+}
+
+/** A heat report's lines account for every flush it counts (while the record keeps all of its lines). */
+function checkHeatTotals(pool: Pool): void {
+  const report = pool.heat({ top: Number.MAX_SAFE_INTEGER });
+  const perLine = report.lines.reduce((sum, line) => sum + line.flushes, 0);
+  if (report.complete && perLine !== report.flushedLines) {
+    throw new Violation(`heat: the lines sum to ${perLine} flushes, the total says ${report.flushedLines}`);
+  }
+  if (report.lines.some((line) => line.flushes <= 0 || line.offset % 64 !== 0)) throw new Violation('heat: a line with no flushes or unaligned');
 }
