@@ -1,7 +1,7 @@
 // Checkpoint throughput: pool.checkpoint of a 64 MiB pool (a bank of 10,000 accounts, 100 transfers
 // between checkpoints) n times, beside fs.copyFileSync of the closed pool file (the kernel's copy, the
 // floor for a file-backed pool). MB/s = pool bytes / time per checkpoint, fsyncs included.
-//   node checkpoint.js <pool> <n>   (bench/run.js would run it through pmemts.js as the scenario checkpoint)
+//   node checkpoint.js <pool> <n>   (bench/run.js runs it once it has a `checkpoint` kind: docs/benchmark.md)
 // Prints one JSON line per implementation {impl, scenario, n, opsPerSec} whose opsPerSec is MB/s.
 const fs = require('node:fs');
 const path = require('node:path');

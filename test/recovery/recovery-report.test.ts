@@ -86,5 +86,6 @@ describe('pool.recovery', () => {
     fs.writeFileSync(junk, Buffer.alloc(9 * 1024 * 1024, 0x5a));
     expect(scanPendingRecovery(junk)).toBeNull();
     expect(scanPendingRecovery('/dev/null')).toBeNull();
+    expect(() => scanPendingRecovery(7 as unknown as string)).toThrow(TypeError);
   });
 });

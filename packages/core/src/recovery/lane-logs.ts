@@ -6,7 +6,7 @@
  * here), nothing per transaction.
  */
 import * as fs from 'node:fs';
-import { MIN_POOL_SIZE } from '@pmemts/native';
+import { MIN_POOL_SIZE, requireString } from '@pmemts/native';
 import { fletcher64, holdsChecksum } from './fletcher64';
 
 /** Lanes whose logs libpmemobj's recovery will apply at the next open. */
@@ -46,8 +46,10 @@ const CACHELINE = 64;
  * read this way (not a regular file, e.g. a device DAX, which supports only mmap; too small, not a
  * libpmemobj pool, or a lane table outside the file): the open that follows reports its own errors.
  * Read only: never changes the file.
+ * @throws {TypeError} when file is not a non-empty string.
  */
 export function scanPendingRecovery(file: string): PendingRecovery | null {
+  requireString('scanPendingRecovery: path', file);
   let fd: number;
   try {
     const stat = fs.statSync(file);

@@ -55,6 +55,7 @@ export interface RecoveringOpen {
  * @throws {PoolError} POOL_UUID_OPEN when a pool with the same UUID is open in this process; native.open's errors otherwise.
  */
 export function openRecovering(file: string, layout: string, probe: 'open' | 'walk' | false): RecoveringOpen {
+  native.requireString('path', file); // as native.open names it
   const pending = scanPendingRecovery(file);
   const started = performance.now();
   try {
