@@ -60,6 +60,7 @@ test('collect keeps everything reachable through every kind of reference and fre
 
   const dry = pool.collect({ dryRun: true });
   expect(dry.dryRun).toBe(true);
+  expect(dry.rule).toMatch(/only through pool\.objects\(\) is garbage/);
   expect(dry.collected.length).toBe(leaks);
   expect(dry.collected.filter((c) => c.type === 'SpHub').length).toBe(5);
   expect(dry.collected.filter((c) => c.type === 'SpLeaf').length).toBe(leaked - 5);

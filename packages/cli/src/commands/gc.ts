@@ -1,15 +1,11 @@
 import { openForInspection, type CollectReport } from '@pmemts/core';
 import type { Progress } from '../progress';
 
-/** The rule users must know: printed with every dry run. */
-export const GC_RULE = 'An object reachable only through pool.objects() is garbage: reach it from the root, or pin it (pool.pin(obj), pool.create(Class, init, { pinned: true })).';
-
 export interface GcResult extends Omit<CollectReport, 'collected'> {
   /** What went (or would go): `Class@offset` and usable bytes. */
   readonly collected: { object: string; bytes: number }[];
   /** Count and bytes by class. */
   readonly byType: Record<string, { count: number; bytes: number }>;
-  readonly rule: string;
 }
 
 /** pmemts gc: the reachability collection (or its dry run) of a pool opened with the classes of its catalog. */
@@ -25,7 +21,7 @@ export function gc(file: string, layout: string | undefined, dryRun: boolean, pr
       entry.count++;
       entry.bytes += c.bytes;
     }
-    return { ...report, collected: report.collected.map((c) => ({ object: `${c.type}@${c.offset}`, bytes: c.bytes })), byType, rule: GC_RULE };
+    return { ...report, collected: report.collected.map((c) => ({ object: `${c.type}@${c.offset}`, bytes: c.bytes })), byType };
   } finally {
     pool.close();
   }

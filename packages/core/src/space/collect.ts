@@ -50,9 +50,14 @@ export interface CollectReport {
   readonly transactions: number;
   /** Live views of this process that read as freed afterwards (InvalidObjectError OBJECT_FREED). */
   readonly viewsFreed: number;
+  /** The rule of what is garbage, repeated in every report so a dry run's reader sees it: an object reachable only through `pool.objects()` is collected unless pinned. */
+  readonly rule: string;
 }
 
 const DEFAULT_BATCH = 512;
+
+/** The rule every report repeats: what `objects()` finds is not kept. */
+const RULE = 'An object reachable only through pool.objects() is garbage: reach it from the root, or pin it (pool.pin(obj), pool.create(Class, init, { pinned: true })).';
 
 export function collect(session: PoolSession, rootRecord: number, options: CollectOptions): CollectReport {
   if (session.tx.active) throw new TransactionError('collect: cannot collect inside a transaction (it commits its own)', 'TX_OPEN');
@@ -92,7 +97,7 @@ export function collect(session: PoolSession, rootRecord: number, options: Colle
       transactions++;
     }
   }
-  return { dryRun, allocations: heap.size, reachable: reached.size, pinned: pins.length, kept, collected, bytes, transactions, viewsFreed };
+  return { dryRun, allocations: heap.size, reachable: reached.size, pinned: pins.length, kept, collected, bytes, transactions, viewsFreed, rule: RULE };
 }
 
 /** Checks `pool.collect`'s options. @throws {TypeError} naming the bad option. */
