@@ -145,3 +145,30 @@ test('bad input and misuse get typed errors and move nothing', () => {
   expect(() => partial.defrag()).toThrow(expect.objectContaining({ code: 'TYPES_MISSING' }));
   partial.close();
 });
+
+test('a pool too full for the journal gets OutOfSpaceError and nothing moves', () => {
+  const pool = Pool.create(dir.file('full'), { types: TYPES, size: 8 * 1024 * 1024 });
+  const hub = pool.root(Hub);
+  const kept: Leaf[] = [];
+  try {
+    for (let i = 0; ; i++) {
+      runTransaction(pool, () => {
+        for (let k = 0; k < 200; k++) {
+          const leaf = pool.create(Leaf, { n: i * 200 + k, label: 'x'.repeat(40) });
+          if (k % 2 === 0) kept.push(leaf);
+          else hub.list.push(leaf);
+        }
+      });
+    }
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'OUT_OF_SPACE' });
+  }
+  runTransaction(pool, () => kept.splice(0, 400).forEach((leaf) => pool.free(leaf))); // a little room, in runs only
+  const before = exported(hub);
+  const heap = [...pool.heap()];
+  expect(() => pool.defrag()).toThrow(expect.objectContaining({ name: 'OutOfSpaceError' }));
+  expect([...pool.heap()]).toEqual(heap);
+  expect(exported(hub)).toEqual(before);
+  expect(pool.deepCheck().problems.filter((p) => p.kind !== 'leak')).toEqual([]);
+  pool.close();
+});
