@@ -136,6 +136,13 @@ test('bad input and misuse get typed errors and change nothing', () => {
   const file = pool.path;
   pool.close();
   expect(() => pool.collect()).toThrow(expect.objectContaining({ code: 'POOL_CLOSED' }));
+  // An inspection open writes nothing: a dry run only.
+  const inspecting = Pool.open(file, { types: TYPES, inspect: true });
+  expect(inspecting.collect({ dryRun: true }).collected.length).toBe(1);
+  expect(() => inspecting.collect()).toThrow(expect.objectContaining({ code: 'POOL_INSPECTING' }));
+  expect(() => inspecting.defrag()).toThrow(expect.objectContaining({ code: 'POOL_INSPECTING' }));
+  expect(() => inspecting.pin(inspecting.root(Hub))).toThrow(expect.objectContaining({ code: 'POOL_INSPECTING' }));
+  inspecting.close();
   // A session without every class of the pool cannot see the refs those objects hold.
   const partial = Pool.open(file, { types: [Leaf] });
   expect(() => partial.collect()).toThrow(PoolError);

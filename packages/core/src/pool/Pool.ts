@@ -455,7 +455,8 @@ export class Pool {
    * application finds only through `objects()` are garbage unless pinned. Pins live in the schema
    * catalog (each call rewrites it): pin a few entry points, not every object. Transactional.
    * @throws {TypeError} when obj is not a live object of this pool, or is embedded in another.
-   * @throws {InvalidObjectError} when obj was freed. @throws {PoolClosedError} when the pool is closed.
+   * @throws {InvalidObjectError} when obj was freed. @throws {PoolError} POOL_INSPECTING when opened with `inspect`.
+   * @throws {PoolClosedError} when the pool is closed.
    */
   pin(obj: object): void {
     this.setPin(obj, true, 'pin');
@@ -474,6 +475,7 @@ export class Pool {
 
   private setPin(obj: object, pinned: boolean, what: string): void {
     const { offset, layout } = this.locateWhole(obj, what);
+    this.refuseInspecting(what);
     const session = this.live();
     session.tx.atomically(() => setPinned(session, this.rootOffset, offset, layout.typeNum, pinned));
   }
@@ -496,12 +498,14 @@ export class Pool {
    * A crash mid-collection loses nothing reachable; collecting again finishes. See docs/space.md.
    * @param options - `dryRun`: list what would be freed (with sizes), free nothing.
    * @throws {TypeError} on malformed options. @throws {TransactionError} TX_OPEN inside a transaction.
-   * @throws {PoolError} TYPES_MISSING when the pool holds objects of classes this session lacks.
+   * @throws {PoolError} TYPES_MISSING when the pool holds objects of classes this session lacks; POOL_INSPECTING (not for a dry run) when opened with `inspect`.
    * @throws {PoolCorruptError} COLLECTION_CORRUPT when a map or vector is damaged (nothing is freed).
    * @throws {PoolClosedError} when the pool is closed.
    */
   collect(options: CollectOptions = {}): CollectReport {
-    return collect(this.live(), this.rootOffset, checkCollectOptions(options));
+    const checked = checkCollectOptions(options);
+    if (checked.dryRun !== true) this.refuseInspecting('collect');
+    return collect(this.live(), this.rootOffset, checked);
   }
 
   /**
@@ -510,13 +514,19 @@ export class Pool {
    * objects and the schema catalog stay. Live views of moved objects follow them (same objects, new
    * offsets); map/vector iterators made before throw COLLECTION_MODIFIED. A crash mid-way is finished
    * at the next open. Reports occupancy before and after, `stats.heap.*` included. See docs/space.md.
-   * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} TYPES_MISSING as collect.
+   * @throws {TransactionError} TX_OPEN inside a transaction. @throws {PoolError} TYPES_MISSING and POOL_INSPECTING as collect.
    * @throws {OutOfSpaceError} when the pool has no room for the journal (nothing moved).
    * @throws {PoolCorruptError} COLLECTION_CORRUPT when a map or vector is damaged (nothing moved).
    * @throws {PoolClosedError} when the pool is closed.
    */
   defrag(): DefragReport {
+    this.refuseInspecting('defrag');
     return defrag(this.live(), this.rootOffset);
+  }
+
+  /** An inspection open promises to write nothing (and may meet an unfinished migration's work list, which only an open that migrates keeps). */
+  private refuseInspecting(what: string): void {
+    if (this.inspecting) throw new PoolError(`${what}: the pool was opened with inspect: true, which writes nothing; open it without inspect`, 'POOL_INSPECTING');
   }
 
   /** Counters since the pool was opened. @throws {PoolClosedError} when the pool is closed. */
