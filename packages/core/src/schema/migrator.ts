@@ -357,28 +357,33 @@ class Migration {
       session.tx.snapshotRange(at, 8, 'migration rewire');
       writeOffset(dv, at, target);
     };
-    let done = 0;
-    let off = this.list.cursor === 0 ? native.first() : native.next(this.list.cursor);
+    // The heap is listed before any store: a walk step after a snapshot or commit makes the binding
+    // read the heap's metadata again, which made interleaved walking quadratic. Rewiring allocates and
+    // frees nothing, so the list stays true.
+    const todo: number[] = [];
+    const layouts: TypeLayout[] = [];
+    for (let off = this.list.cursor === 0 ? native.first() : native.next(this.list.cursor); off !== 0; off = native.next(off)) {
+      const layout = this.layoutOfHeapObject(off, copies);
+      if (layout === undefined) continue;
+      todo.push(off);
+      layouts.push(layout);
+    }
     session.tx.atomically(() => rewireOffset(rootOffset + RootField.userRoot));
-    while (off !== 0) {
+    for (let from = 0; from < todo.length; from += batchSize) {
+      const to = Math.min(todo.length, from + batchSize);
       session.tx.atomically(() => {
         this.list.logBatch(0, 0);
-        let last = off;
-        for (let n = 0; n < batchSize && off !== 0; n++, off = native.next(off)) {
-          last = off;
-          const layout = this.layoutOfHeapObject(off, copies);
-          if (layout !== undefined) for (const slot of refSlotsOf(dv, layout, off)) rewireOffset(slot + 8);
-        }
-        this.list.setProgress('rewire', last);
+        for (let j = from; j < to; j++) for (const slot of refSlotsOf(dv, layouts[j], todo[j])) rewireOffset(slot + 8);
+        this.list.setProgress('rewire', todo[to - 1]);
       });
-      done += batchSize;
-      this.ctx.onProgress?.('rewire', done, 0);
+      this.ctx.onProgress?.('rewire', to, todo.length);
     }
     session.tx.atomically(() => {
       this.list.logBatch(0, 0);
       this.list.setProgress('free', 0);
     });
   }
+
 
   /**
    * The layout to read a heap object's references with: its copy's, or its class's in the pool; none
