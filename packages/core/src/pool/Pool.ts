@@ -49,7 +49,7 @@ export interface PoolOpenOptions {
    * docs/schema-evolution.md. Open completes the migration before it returns. @defaultValue {}
    */
   migrations?: Migrations;
-  /** Called as a migration advances (phase, objects done, total; total 0 while rewiring references). @defaultValue none */
+  /** Called as a migration advances: its phase, objects done and their total (while rewiring: the heap objects that may hold a reference). @defaultValue none */
   onMigrationProgress?: MigrationProgress;
   /**
    * Record write heat: flushes per 64-byte line, bytes logged, bytes changed (see `heat()` and
