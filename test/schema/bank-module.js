@@ -5,4 +5,6 @@ const core = require(path.resolve(__dirname, '../../packages/core/dist'));
 const killClasses = require('./kill-classes');
 
 const { types } = killClasses(core, Number(process.env.BANK_VERSION ?? 2));
-module.exports = { types, layout: 'pmemts-kill' };
+// BANK_MIGRATIONS=bad exports a malformed migrations option, as a module with a typo would.
+const migrations = process.env.BANK_MIGRATIONS === 'bad' ? { KAccount: { 1: () => undefined } } : undefined;
+module.exports = { types, layout: 'pmemts-kill', migrations };

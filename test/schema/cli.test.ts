@@ -58,8 +58,12 @@ test('diff lists each class and field; migrate --dry-run writes nothing; migrate
   expectOneLineFailure(pmemts(1, 'migrate', file, MODULE), 3, /higher version of these classes than the code/);
 });
 
-test('a module that cannot be loaded, or exports no classes, is a usage error', () => {
+test('a module that cannot be loaded, exports no classes or malformed migrations is a usage error; nothing is written', () => {
   const file = v1Pool();
   expectOneLineFailure(pmemts(2, 'diff', file, path.join(__dirname, 'no-such-module.js')), 2, /cannot load the classes module/);
   expectOneLineFailure(pmemts(2, 'migrate', file, path.join(__dirname, 'kill-classes.js'), '--dry-run'), 2, /exports no @Persistent classes/);
+  const before = poolBytes(file);
+  const bad = spawnSync(process.execPath, [CLI, 'migrate', file, MODULE], { encoding: 'utf8', env: { ...process.env, BANK_MIGRATIONS: 'bad' } });
+  expectOneLineFailure({ status: bad.status, out: bad.stdout, err: bad.stderr, json: () => undefined }, 2, /the classes module: Pool\.open: options\.migrations\.KAccount: version "1" must be an integer from 2/);
+  expect(poolBytes(file).equals(before)).toBe(true);
 });

@@ -3,7 +3,8 @@
  * with its `types` and `migrations`, which migrates before it returns), with progress; `--dry-run`
  * prints what would change and whether it could, and writes nothing.
  */
-import { Pool, readLayoutName, type MigrationPhase } from '@pmemts/core';
+import { Pool, readLayoutName, type MigrationPhase, type PoolOpenOptions } from '@pmemts/core';
+import { UsageError } from '../errors';
 import type { Progress } from '../progress';
 import { withPool } from '../open';
 import { diff, type SchemaModule } from './diff';
@@ -36,7 +37,7 @@ export function migrate(file: string, layout: string | undefined, module: Schema
   let phase: MigrationPhase | null = null;
   const phases: MigrationPhase[] = [];
   progress.stage(`migrate: opening ${file}`);
-  const pool = Pool.open(file, {
+  const pool = openMigrating(file, {
     layout: layout ?? module.layout ?? readLayoutName(file),
     types: module.types,
     migrations: module.migrations,
@@ -51,4 +52,14 @@ export function migrate(file: string, layout: string | undefined, module: Schema
   });
   pool.close();
   return { migrated: phases.length > 0, phases, seconds: Number(((performance.now() - began) / 1000).toFixed(3)) };
+}
+
+/** Pool.open, with the module's malformed exports (its migrations' shape, names, versions) reported as usage errors. */
+function openMigrating(file: string, options: PoolOpenOptions): Pool {
+  try {
+    return Pool.open(file, options);
+  } catch (error) {
+    if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith('Pool.open: options.')) throw new UsageError(`the classes module: ${error.message}`);
+    throw error;
+  }
 }
