@@ -322,6 +322,20 @@ test('a throwing migration function rolls back every committed batch; the old cl
   }
 });
 
+test('a counter with another stripe count needs a function, which reads the old value and assigns it', () => {
+  const file = tmp.file('counter');
+  const C1 = versionOf('Hits', 1, (c) => c.field('hits', { type: 'counter', stripes: 2 }));
+  const pool = Pool.create(file, { types: [C1], size: 8 * 1024 * 1024 });
+  runTransaction(pool, () => pool.root(C1).hits.add(41));
+  runTransaction(pool, () => pool.root(C1).hits.add(1));
+  pool.close();
+  const C2 = versionOf('Hits', 2, (c) => c.field('hits', { type: 'counter', stripes: 4 }));
+  expect(() => Pool.open(file, { types: [C2] })).toThrow(expect.objectContaining({ reason: 'needs-migration' }));
+  const migrated = Pool.open(file, { types: [C2], migrations: { Hits: { 2: (old, next) => (next.hits = old.hits) } } });
+  expect(migrated.root(C2).hits.value).toBe(42n);
+  migrated.close();
+});
+
 test('a pool too full for the copies: OutOfSpaceError, the migration rolled back, the old classes open it as it was', () => {
   const file = tmp.file('full');
   const V1 = versionOf('Blob', 1, (c) => c.field('id', 'u32').field('data', { type: 'bytes', length: 200 }));

@@ -5,7 +5,7 @@
  * field. Fields that only a migration function can convert, and added fields, stay zeroed.
  *
  * Also the read-only `old` a migration function gets: the pool version's field values as a frozen plain
- * object (refs, maps and vectors are not in it: they carry over to `next` by themselves).
+ * object (a counter as its value; refs, maps and vectors are not in it: they carry over to `next` by themselves).
  */
 import type { ScalarType } from '@pmemts/decorators';
 import type { FieldLayout, TypeLayout } from '../layout';
@@ -145,7 +145,7 @@ function writeScalar(dv: DataView, at: number, type: ScalarType, value: number |
 
 const utf8 = new TextDecoder();
 
-/** The field values of the object at `at` under `layout`, frozen; refs, maps and vectors left out. */
+/** The field values of the object at `at` under `layout`, frozen (a counter as its bigint value); refs, maps and vectors left out. */
 export function readOldValues(dv: DataView, u8: Uint8Array, layout: TypeLayout, at: number): Readonly<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const f of layout.fields) {
@@ -173,6 +173,13 @@ export function readOldValues(dv: DataView, u8: Uint8Array, layout: TypeLayout, 
         const blob = Number(dv.getBigUint64(p, true));
         const bytes = blob === 0 ? new Uint8Array(0) : u8.slice(blob, blob + Number(dv.getBigUint64(p + 8, true)));
         out[f.name] = f.kind === 'heapString' ? utf8.decode(bytes) : bytes;
+        break;
+      }
+      case 'counter': {
+        // The value: the sum of its stripes, u64 each at the start of its own 64-byte line.
+        let sum = 0n;
+        for (let i = 0; i < f.length!; i++) sum += dv.getBigUint64(p + 64 * i, true);
+        out[f.name] = sum;
         break;
       }
       default: // ref, map, vector: carried over to `next`, not shown in `old`
