@@ -3,10 +3,15 @@
  * a migrating class is copied into a new allocation; then every reference to an old object is rewired
  * to its copy; then the old objects are freed; then, in one transaction, the catalog takes the new
  * layouts. Every phase runs in bounded transactions (BATCH objects each) and records its progress in
- * a work list in the pool, named by the catalog's 'migration' section:
+ * a work list in the pool, named by the catalog's 'migration' section (`{ list: offset }`):
  *
- *   work list (a blob): u32 magic 'PMIG' | u32 phase | u64 cursor | u64 count | u64 0 |
- *                       count × { u64 old offset, u64 new offset (0 until copied) }
+ *   work list (a blob): u32 magic 'PMIG' | u32 phase | u64 cursor | u64 count | u64 plan bytes |
+ *                       count × { u64 old offset, u64 new offset (0 until copied) } |
+ *                       plan: JSON { target: the catalog types migrated to, counts: objects of each }
+ *
+ * The plan lives in the blob, not in the catalog section, so the catalog keeps its size: on a small,
+ * fragmented pool a catalog twice as large can find no room (libpmemobj gives each size class its own
+ * chunks).
  *
  * A crash at any point leaves the last committed batch; the next open resumes the phase at its cursor
  * and ends in the state an uninterrupted run reaches. A migration function that throws rolls the copies
@@ -38,7 +43,7 @@ export type MigrationPhase = 'copy' | 'rewire' | 'free' | 'rollback';
 
 const PHASES: readonly MigrationPhase[] = ['copy', 'rewire', 'free', 'rollback'];
 const LIST_MAGIC = 0x47494d50; // 'PMIG' read little-endian
-const List = { magic: 0, phase: 4, cursor: 8, count: 16, entries: 32 } as const;
+const List = { magic: 0, phase: 4, cursor: 8, count: 16, planBytes: 24, entries: 32 } as const;
 const ENTRY = 16;
 const RESERVED = new Set([BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM]);
 
@@ -53,7 +58,7 @@ export function setMigrationBatchSizeForTests(size: number): void {
   batchSize = size;
 }
 
-/** The catalog's 'migration' section: the work list and the layouts being migrated to. */
+/** A migration in progress: its work list (named by the catalog's 'migration' section) and the plan the list holds. */
 interface MigrationSection {
   readonly list: number;
   readonly target: CatalogType[];
@@ -82,8 +87,8 @@ export function migrateOnOpen(ctx: OpenContext, inspect: boolean): Catalog | nul
   let catalog = readCatalog(session, rootOffset);
   const pending = catalog?.sections?.[MIGRATION_SECTION];
   if (pending !== undefined) {
-    const section = checkSection(session, pending);
-    const list = new WorkList(session, section.list);
+    const list = new WorkList(session, listOffset(session, pending));
+    const section = list.section();
     if (list.phase === 'rollback') {
       if (inspect) return catalog;
       new Migration(ctx, catalog!, section).rollBack();
@@ -109,12 +114,13 @@ export function migrateOnOpen(ctx: OpenContext, inspect: boolean): Catalog | nul
   return readCatalog(session, rootOffset);
 }
 
-function checkSection(session: PoolSession, value: unknown): MigrationSection {
-  const v = value as MigrationSection;
-  if (typeof v !== 'object' || v === null || !Number.isSafeInteger(v.list) || !Array.isArray(v.target) || !Array.isArray(v.counts) || v.counts.length !== v.target.length) {
+/** The work list offset the catalog's 'migration' section names. */
+function listOffset(session: PoolSession, value: unknown): number {
+  const list = (value as { list?: unknown } | null)?.list;
+  if (typeof value !== 'object' || value === null || !Number.isSafeInteger(list)) {
     throw new PoolCorruptError(`${session.native.path}: the catalog's migration record is malformed`, 'CATALOG_CORRUPT');
   }
-  return v;
+  return list as number;
 }
 
 function refuse(ctx: OpenContext, catalog: Catalog, diffs: ClassDiff[], reason: 'lower-version' | 'same-version'): void {
@@ -169,6 +175,19 @@ class WorkList {
 
   get count(): number {
     return readOffset(this.session.dv, this.at + List.count);
+  }
+
+  /** The migration this list belongs to: its offset and the plan stored after the entries. */
+  section(): MigrationSection {
+    const start = this.at + List.entries + this.count * ENTRY;
+    const length = readOffset(this.session.dv, this.at + List.planBytes);
+    try {
+      const plan = JSON.parse(new TextDecoder().decode(this.session.pmemBytes().subarray(start, start + length))) as { target: CatalogType[]; counts: number[] };
+      if (!Array.isArray(plan.target) || !Array.isArray(plan.counts) || plan.counts.length !== plan.target.length) throw new Error('plan is malformed');
+      return { list: this.at, target: plan.target, counts: plan.counts };
+    } catch (error) {
+      throw new PoolCorruptError(`${this.session.native.path}: the migration work list's plan is unreadable: ${(error as Error).message}`, 'CATALOG_CORRUPT');
+    }
   }
 
   oldAt(i: number): number {
@@ -249,15 +268,17 @@ class Migration {
       for (let off = native.first(t.typeNum); off !== 0; off = native.next(off, t.typeNum)) olds.push(off);
       return olds.length - before;
     });
+    const plan = new TextEncoder().encode(JSON.stringify({ target, counts }));
     const section = session.tx.atomically(() => {
-      const list = session.tx.allocate(List.entries + olds.length * ENTRY, BLOB_TYPE_NUM, 'migration work list');
+      const list = session.tx.allocate(List.entries + olds.length * ENTRY + plan.length, BLOB_TYPE_NUM, 'migration work list');
       const dv = session.dv;
       dv.setUint32(list + List.magic, LIST_MAGIC, true);
       writeOffset(dv, list + List.count, olds.length);
+      writeOffset(dv, list + List.planBytes, plan.length);
       olds.forEach((off, i) => writeOffset(dv, list + List.entries + i * ENTRY, off));
-      const value: MigrationSection = { list, target, counts };
-      updateCatalogSection(session, rootOffset, MIGRATION_SECTION, value);
-      return value;
+      session.pmemBytes().set(plan, list + List.entries + olds.length * ENTRY);
+      updateCatalogSection(session, rootOffset, MIGRATION_SECTION, { list });
+      return { list, target, counts };
     });
     return new Migration(ctx, readCatalog(session, rootOffset)!, section);
   }
