@@ -35,7 +35,7 @@ import { ownedNotSharedWith, refSlotsOf } from './object-slots';
 /** The catalog section naming the work list of a migration in progress. */
 export const MIGRATION_SECTION = 'migration';
 
-/** What a long migration reports: the phase, and objects done out of `total` (heap objects while rewiring). */
+/** What a long migration reports: the phase, and objects done out of `total` (while rewiring: the heap objects that may hold a reference). */
 export type MigrationProgress = (phase: MigrationPhase, done: number, total: number) => void;
 
 /** The phases of a migration, in order; `rollback` replaces the rest after a migration function threw. */
