@@ -76,9 +76,11 @@ test("make demo's command shows lookups by id and a range scan, and pmemts check
   expect({ status: check.status, consistent: check.json().consistent, problems: check.json().problems }).toEqual({ status: 0, consistent: true, problems: [] });
 });
 
+// A change the demo cannot migrate by itself (f64 → u64 needs a migration function; an added or removed
+// field would migrate: docs/schema-evolution.md).
 @Persistent({ name: 'Bank', version: 1 })
 class OldBank {
-  @Field('u32') accountCount!: number;
+  @Field('f64') transferCount!: number;
 }
 
 test('the demo leaves a pool of an older bank example untouched and says what to do', () => {
@@ -88,7 +90,7 @@ test('the demo leaves a pool of an older bank example untouched and says what to
   const demo = spawnSync(process.execPath, [DEMO, file, '10'], { cwd: ROOT, encoding: 'utf8' });
   expect(demo.status).toBe(2);
   expect(demo.stderr).toMatch(/holds a bank from an older version of this example .*the file is left as it is/);
-  expect(demo.stderr).toMatch(/Bank: version: pool has 1, code has 2/);
+  expect(demo.stderr).toMatch(/Bank\.transferCount: type-changed, which needs a migration function/);
   expect(demo.stderr).toMatch(/make demo DEMO_POOL=/);
   expect(poolBytes(file).equals(before)).toBe(true);
 });

@@ -3,7 +3,7 @@
  * references rewired everywhere, rollback of a throwing function, and an interrupted migration resumed.
  */
 import * as fs from 'node:fs';
-import { diffSchema, FieldValueError, manualFields, MigrationError, resolveLayouts, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, WritePolicy, type PersistentClass } from '@pmemts/core';
+import { diffSchema, FieldValueError, manualFields, MigrationError, readPoolCatalog, resolveLayouts, OutOfSpaceError, Pool, runTransaction, SchemaMismatchError, setMigrationBatchSizeForTests, WritePolicy, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 import { versionOf, type ClassBuilder } from './versions';
 
@@ -150,6 +150,27 @@ test('an added field with a declared default gets it in every migrated object (n
 test('declared defaults are checked by @Field: given twice, or on a vector', () => {
   expect(() => versionOf('D1', 1, (c) => c.field('x', { type: 'u8', default: 1 } as never, { default: 2 } as never))).toThrow(/default is given twice/);
   expect(() => versionOf('D2', 1, (c) => c.field('m', { type: 'vector', of: 'u8' }, { default: [] } as never))).toThrow(/a vector field takes no default/);
+});
+
+test('a new version that refers to and embeds classes new to the pool migrates, and they join the catalog', () => {
+  const file = tmp.file('new-classes');
+  const V1 = versionOf('Member', 1, (c) => c.field('id', 'u32'));
+  const pool = Pool.create(file, { types: [V1], size: 8 * 1024 * 1024 });
+  runTransaction(pool, () => (pool.root(V1).id = 7));
+  pool.close();
+  const Branch = versionOf('Branch', 1, (c) => c.field('code', 'u16'));
+  const Addr = versionOf('Addr', 1, (c) => c.field('zip', 'u32'));
+  const V2 = versionOf('Member', 2, (c) => c.field('id', 'u32').ref('branch', () => Branch).field('addr', { type: 'struct', of: () => Addr }));
+  const migrated = Pool.open(file, { types: [V2] });
+  try {
+    const member = migrated.root(V2);
+    expect([member.id, member.branch, member.addr.zip]).toEqual([7, null, 0]);
+    runTransaction(migrated, () => (member.branch = migrated.create(Branch, { code: 3 })));
+    expect(member.branch.code).toBe(3);
+  } finally {
+    migrated.close();
+  }
+  expect(readPoolCatalog(file, 'pmemts', false).types.map((t) => `${t.name} v${t.version}`).sort()).toEqual(['Addr v1', 'Branch v1', 'Member v2']);
 });
 
 test("the issue's scripted migration: a type change with its function, old values read-only", () => {

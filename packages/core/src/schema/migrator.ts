@@ -7,7 +7,8 @@
  *
  *   work list (a blob): u32 magic 'PMIG' | u32 phase | u64 cursor | u64 count | u64 plan bytes |
  *                       count × { u64 old offset, u64 new offset (0 until copied) } |
- *                       plan: JSON { target: the catalog types migrated to, counts: objects of each }
+ *                       plan: JSON { target: the catalog types migrated to, counts: objects of each,
+ *                                    added: the classes new to the pool, which targets may refer to }
  *
  * The plan lives in the blob, not in the catalog section, so the catalog keeps its size: on a small,
  * fragmented pool a catalog twice as large can find no room (libpmemobj gives each size class its own
@@ -64,6 +65,8 @@ interface MigrationSection {
   readonly target: CatalogType[];
   /** Objects of each target class, in `target`'s order: the list holds them class by class. */
   readonly counts: number[];
+  /** Classes the pool's catalog does not have yet (added by the same open), which targets may embed or refer to. */
+  readonly added: CatalogType[];
 }
 
 interface OpenContext {
@@ -182,9 +185,9 @@ class WorkList {
     const start = this.at + List.entries + this.count * ENTRY;
     const length = readOffset(this.session.dv, this.at + List.planBytes);
     try {
-      const plan = JSON.parse(new TextDecoder().decode(this.session.pmemBytes().subarray(start, start + length))) as { target: CatalogType[]; counts: number[] };
-      if (!Array.isArray(plan.target) || !Array.isArray(plan.counts) || plan.counts.length !== plan.target.length) throw new Error('plan is malformed');
-      return { list: this.at, target: plan.target, counts: plan.counts };
+      const plan = JSON.parse(new TextDecoder().decode(this.session.pmemBytes().subarray(start, start + length))) as Omit<MigrationSection, 'list'>;
+      if (!Array.isArray(plan.target) || !Array.isArray(plan.counts) || plan.counts.length !== plan.target.length || !Array.isArray(plan.added)) throw new Error('plan is malformed');
+      return { list: this.at, target: plan.target, counts: plan.counts, added: plan.added };
     } catch (error) {
       throw new PoolCorruptError(`${this.session.native.path}: the migration work list's plan is unreadable: ${(error as Error).message}`, 'CATALOG_CORRUPT');
     }
@@ -240,12 +243,8 @@ class Migration {
     private readonly catalog: Catalog,
     private readonly section: MigrationSection,
   ) {
-    const poolClasses = classesFromCatalog(catalog).map((c) => resolveLayout(c));
+    const { poolClasses, targets } = Migration.layoutsOf(catalog, section);
     for (const l of poolClasses) this.poolLayouts.set(l.typeNum, l);
-    // The target layouts come from the section, not from the code: a rollback may run under the old classes.
-    const targetTypes = catalog.types.map((t) => section.target.find((n) => n.name === t.name) ?? t);
-    const targetClasses = classesFromCatalog({ ...catalog, types: targetTypes }).map((c) => resolveLayout(c));
-    const targets = targetClasses.filter((l) => section.target.some((t) => t.name === l.name));
     this.diffs = diffSchema(catalog, targets);
     for (const diff of this.diffs) {
       const target = targets.find((l) => l.name === diff.type)!;
@@ -255,6 +254,19 @@ class Migration {
       this.byTypeNum.set(to.typeNum, { diff, from, to, converter: new ObjectConverter(from, to), ownsAllocations: ownsAllocations(from) || ownsAllocations(to), defaults: to === target ? [] : declaredDefaults(to, diff) });
     }
     this.list = new WorkList(ctx.session, section.list);
+  }
+
+  /**
+   * The layouts of the pool's classes and of the classes migrated to, from the catalog and the plan
+   * (not from the code: a rollback may run under the old classes).
+   */
+  private static layoutsOf(catalog: Catalog, plan: Omit<MigrationSection, 'list'>): { poolClasses: TypeLayout[]; targets: TypeLayout[] } {
+    const poolClasses = classesFromCatalog(catalog).map((c) => resolveLayout(c));
+    const targetTypes = [...catalog.types.map((t) => plan.target.find((n) => n.name === t.name) ?? t), ...plan.added];
+    const targets = classesFromCatalog({ ...catalog, types: targetTypes })
+      .map((c) => resolveLayout(c))
+      .filter((l) => plan.target.some((t) => t.name === l.name));
+    return { poolClasses, targets };
   }
 
   /** Lists the objects of the migrating classes and records the migration, in one transaction. */
@@ -268,7 +280,11 @@ class Migration {
       for (let off = native.first(t.typeNum); off !== 0; off = native.next(off, t.typeNum)) olds.push(off);
       return olds.length - before;
     });
-    const plan = new TextEncoder().encode(JSON.stringify({ target, counts }));
+    const known = new Set(catalog.types.map((t) => t.name));
+    const added = ctx.layouts.filter((l) => !known.has(l.name)).map(catalogTypeOf);
+    // Built once before anything is written, so a plan the catalog cannot describe fails with the pool untouched.
+    Migration.layoutsOf(catalog, { target, counts, added });
+    const plan = new TextEncoder().encode(JSON.stringify({ target, counts, added }));
     const section = session.tx.atomically(() => {
       const list = session.tx.allocate(List.entries + olds.length * ENTRY + plan.length, BLOB_TYPE_NUM, 'migration work list');
       const dv = session.dv;
@@ -278,7 +294,7 @@ class Migration {
       olds.forEach((off, i) => writeOffset(dv, list + List.entries + i * ENTRY, off));
       session.pmemBytes().set(plan, list + List.entries + olds.length * ENTRY);
       updateCatalogSection(session, rootOffset, MIGRATION_SECTION, { list });
-      return { list, target, counts };
+      return { list, target, counts, added };
     });
     return new Migration(ctx, readCatalog(session, rootOffset)!, section);
   }
