@@ -54,7 +54,7 @@ function underPowerFailure({ program, every }: { program: Program; every: number
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, PMEM_IS_PMEM_FORCE: '1', LD_PRELOAD: preload, PMEMTS_CRASH_POOL: file, PMEMTS_CRASH_OUT: out, PMEMTS_CRASH_EVICT: '1', PMEMTS_CRASH_EVERY: String(every) },
     });
-    if (child.status !== 0) throw new Violation(`the program failed in the child: ${child.stderr}`);
+    if (child.status !== 0) throw new Violation(`the program failed in the child (status ${child.status}, signal ${child.signal}): ${child.stderr}`);
     const images: { name: string; acked: number }[] = [];
     let acked = 0;
     for (const line of child.stdout.split('\n')) {
