@@ -16,6 +16,9 @@ export {
   BLOB_TYPE_NUM,
   COLLECTION_HEADER_TYPE_NUM,
   COLLECTION_NODE_TYPE_NUM,
+  REGION_TYPE_NUM,
+  BLOCK_STORE_TYPE_NUM,
+  DEFRAG_JOURNAL_TYPE_NUM,
 } from './metadata';
 export type {
   ScalarType,

@@ -26,6 +26,12 @@ export const BLOB_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 1;
 export const COLLECTION_HEADER_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 2;
 /** Type number of a map's tree nodes and a vector's element array. */
 export const COLLECTION_NODE_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 3;
+/** Type number of a raw region's allocation (`pool.region`), named by the catalog's region directory. */
+export const REGION_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 8;
+/** Type number of a block store's allocation (`pool.blocks`), named by the catalog's block-store directory. */
+export const BLOCK_STORE_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 9;
+/** Type number of the defragmentation journal, which lives only while a defrag runs (or was interrupted). */
+export const DEFRAG_JOURNAL_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 0x40;
 
 /** Key, in a standard decorator's `context.metadata`, of the field decorators deferred until the class is known. */
 const DEFERRED_KEY = Symbol.for('pmemts.deferredFields');

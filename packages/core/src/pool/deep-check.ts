@@ -8,7 +8,8 @@ import { checkCollectionField } from '../collections/collection-field';
 import type { PoolSession } from './PoolSession';
 import { rootRecordTargets, walkReachable } from '../space/reachability';
 import { pinnedObjects } from '../space/pins';
-import { WALKED_RESERVED_TYPES } from '../space/heap-kinds';
+import { RESERVED_ALLOCATION_NAMES, WALKED_RESERVED_TYPE_NUMS } from './reserved-allocations';
+import { directoryAllocations } from '../regions/region-directory';
 import type { FieldLayout, TypeLayout } from '../layout';
 
 /** One problem the deep check found. */
@@ -41,9 +42,6 @@ export interface CheckReport {
   readonly problems: CheckProblem[];
 }
 
-/** pmemts's own allocations, by type number: never user objects, reached through what owns them. */
-const RESERVED_NAMES = WALKED_RESERVED_TYPES;
-
 /** What the deep check has done: allocations listed (the total is not known yet), then objects checked out of `total`. */
 export type DeepCheckProgress = (done: number, phase: 'listing' | 'checking', total?: number) => void;
 
@@ -56,18 +54,21 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
   for (let off = native.first(); off !== 0; off = native.next(off)) {
     const typeNum = native.typeNum(off);
     heap.set(off, typeNum);
-    const name = RESERVED_NAMES.get(typeNum) ?? layouts.get(typeNum)?.name ?? `type#${typeNum}`;
+    const name = RESERVED_ALLOCATION_NAMES.get(typeNum) ?? layouts.get(typeNum)?.name ?? `type#${typeNum}`;
     byType[name] = (byType[name] ?? 0) + 1;
     if (heap.size % 1000 === 0) onProgress?.(heap.size, 'listing');
   }
   const dv = session.dv;
   const u64 = (at: number) => Number(dv.getBigUint64(at, true));
-  const name = (off: number) => `${RESERVED_NAMES.get(heap.get(off) ?? -1) ?? layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
+  // Regions and block stores are named by the catalog's directories: roots of their own, with no fields to check.
+  const directory = directoryAllocations(session, rootRecord);
+  const name = (off: number) =>
+    directory.get(off) ?? `${RESERVED_ALLOCATION_NAMES.get(heap.get(off) ?? -1) ?? layouts.get(heap.get(off) ?? -1)?.name ?? `type#${heap.get(off)}`}@${off}`;
 
   let checked = 0;
   for (const [off, typeNum] of heap) {
     if (++checked % 1000 === 0) onProgress?.(checked, 'checking', heap.size);
-    if (RESERVED_NAMES.has(typeNum)) continue;
+    if (WALKED_RESERVED_TYPE_NUMS.has(typeNum) || directory.has(off)) continue;
     const layout = layouts.get(typeNum);
     if (layout === undefined) {
       problems.push({ kind: 'unknown-type', object: name(off), message: `type number ${typeNum} is not in the schema catalog` });
@@ -138,7 +139,7 @@ export function deepCheck(session: PoolSession, rootRecord: number, onProgress?:
     }
     return false;
   };
-  const reached = walkReachable(session, heap, [...rootRecordTargets(session, rootRecord), ...pinnedObjects(session, rootRecord)], {
+  const reached = walkReachable(session, heap, [...rootRecordTargets(session, rootRecord), ...pinnedObjects(session, rootRecord), ...directory.keys()], {
     ref: (at) => u64(at + 8),
     slot: visitSlot,
     collection: visitCollection,

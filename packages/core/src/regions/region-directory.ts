@@ -4,14 +4,11 @@
  * the same libpmemobj transaction as the allocation they name, so a crash leaves both or neither.
  */
 import { PoolCorruptError } from '@pmemts/native';
-import { FIRST_RESERVED_TYPE_NUM } from '@pmemts/decorators';
+import { BLOCK_STORE_TYPE_NUM, REGION_TYPE_NUM } from '@pmemts/decorators';
 import { readCatalog, updateCatalogSection, type Catalog } from '../pool/catalog';
 import type { PoolSession } from '../pool/PoolSession';
 
-/** libpmemobj type number of a region's allocation (one of pmemts's reserved numbers). */
-export const REGION_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 8;
-/** libpmemobj type number of a block store's allocation (one of pmemts's reserved numbers). */
-export const BLOCK_STORE_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 9;
+export { BLOCK_STORE_TYPE_NUM, REGION_TYPE_NUM };
 
 /** A region as the catalog's `regions` section records it. */
 export interface RegionEntry {

@@ -9,14 +9,13 @@
  * container are witnesses: one per object that may move, so the caller learns where each went.
  */
 import { PoolCorruptError } from '@pmemts/native';
-import { FIRST_RESERVED_TYPE_NUM } from '@pmemts/decorators';
+import { DEFRAG_JOURNAL_TYPE_NUM } from '@pmemts/decorators';
 import { readCatalog, updateCatalogSection } from '../pool/catalog';
 import type { PoolSession } from '../pool/PoolSession';
 import { readOffset, writeOffset } from '../collections/node-format';
 import type { RawPointer } from './pointer-map';
 
-/** libpmemobj type number of the journal (one of pmemts's reserved numbers). */
-export const DEFRAG_JOURNAL_TYPE_NUM = FIRST_RESERVED_TYPE_NUM + 0x40;
+export { DEFRAG_JOURNAL_TYPE_NUM };
 export const DEFRAG_SECTION = 'defrag';
 
 const ENTRY = 40;

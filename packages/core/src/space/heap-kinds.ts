@@ -6,20 +6,14 @@
  * not see the references its objects hold.
  */
 import { PoolError } from '@pmemts/native';
-import { BLOB_TYPE_NUM, CATALOG_TYPE_NUM, COLLECTION_HEADER_TYPE_NUM, COLLECTION_NODE_TYPE_NUM, FIRST_RESERVED_TYPE_NUM } from '@pmemts/decorators';
+import { FIRST_RESERVED_TYPE_NUM } from '@pmemts/decorators';
+import { RESERVED_ALLOCATION_NAMES, WALKED_RESERVED_TYPE_NUMS } from '../pool/reserved-allocations';
 import type { PoolSession } from '../pool/PoolSession';
 import type { HeapMap } from './reachability';
 
-/** pmemts's own allocations the walk reaches through what owns them. */
-export const WALKED_RESERVED_TYPES: ReadonlyMap<number, string> = new Map([
-  [BLOB_TYPE_NUM, '(heap string/bytes)'],
-  [CATALOG_TYPE_NUM, '(schema catalog)'],
-  [COLLECTION_HEADER_TYPE_NUM, '(collection header)'],
-  [COLLECTION_NODE_TYPE_NUM, '(collection node)'],
-]);
 
 export interface HeapKinds {
-  /** Name of a type number the walk understands (a class, or one of WALKED_RESERVED_TYPES); undefined otherwise. */
+  /** Name of a type number the walk understands (a class, or one of WALKED_RESERVED_TYPE_NUMS); undefined otherwise. */
   nameOf(typeNum: number): string | undefined;
 }
 
@@ -37,5 +31,5 @@ export function heapKinds(session: PoolSession, heap: HeapMap, what: string): He
       'TYPES_MISSING',
     );
   }
-  return { nameOf: (typeNum) => classes.get(typeNum) ?? WALKED_RESERVED_TYPES.get(typeNum) };
+  return { nameOf: (typeNum) => classes.get(typeNum) ?? (WALKED_RESERVED_TYPE_NUMS.has(typeNum) ? RESERVED_ALLOCATION_NAMES.get(typeNum) : undefined) };
 }
