@@ -44,6 +44,8 @@ function runOnce(trial, mode) {
     pmemts: [process.execPath, [path.join(__dirname, 'scenarios', 'pmemts.js'), scenario, target, n]],
     'region-c': [regionBinary, [scenario, target, n]],
     regions: [process.execPath, [path.join(__dirname, 'scenarios', 'regions.js'), scenario, target, n]],
+    // A scenario file of its own: node scenarios/<file> <pool> <n> [arguments...]
+    script: [process.execPath, [path.join(__dirname, 'scenarios', scenario), target, n, ...trial.run.slice(2)]],
     lmdb: [process.execPath, [path.join(__dirname, 'scenarios', 'lmdb.js'), target, n, m.lmdb]],
     sqlite: [process.execPath, [path.join(__dirname, 'scenarios', 'sqlite.js'), target, n, m.sqlite]],
     collections: [process.execPath, [path.join(__dirname, 'scenarios', 'collections.js'), scenario, trial.run[2], target, n, m.lmdb]],

@@ -37,6 +37,9 @@ module.exports = [
   { group: 'block write 4 KiB', name: 'blk-write', run: ['regions', 'blk-write'] },
   { group: 'block read 4 KiB', name: 'c-blk-read', run: ['region-c', 'blk-read'], baseline: true, reads: true },
   { group: 'block read 4 KiB', name: 'blk-read', run: ['regions', 'blk-read'], reads: true },
+  { group: 'reachability GC', name: 'gc', run: ['script', 'space.js', 'gc'], n: 100_000, baseline: true, shmOnly: true },
+  { group: 'defragmentation', name: 'defrag', run: ['script', 'space.js', 'defrag'], n: 100_000, baseline: true, shmOnly: true },
+  { group: 'checkpoint (MB/s)', name: 'checkpoint', run: ['script', 'checkpoint.js'], n: 5, baseline: true },
   ...['u64', 'string'].flatMap((keys) => [
     { group: `map, ${keys} keys`, name: `lmdb-map-${keys}`, run: ['collections', 'lmdb', keys], mapKeys: true, shmOnly: true },
     { group: `map, ${keys} keys`, name: `pmemts-map-${keys}`, run: ['collections', 'pmemts', keys], mapKeys: true, shmOnly: true },
