@@ -31,6 +31,11 @@ export class CollectionSession {
     return epoch;
   }
 
+  /** Makes every iterator made so far fail on its next step (their node offsets may have moved). */
+  invalidateIterators(): void {
+    for (const epoch of this.epochs.values()) epoch.version++;
+  }
+
   /** Records a mutation of the collection at `slotAddress` in the running transaction. */
   mutated(slotAddress: number): void {
     const epoch = this.epoch(slotAddress);

@@ -135,6 +135,31 @@ export class PoolSession implements SessionHost, TxHost {
     this.sweepAt = Math.max(1024, 2 * this.identity.size);
   }
 
+  /** The state of the live view of the object at `offset`, or null when the process holds none. */
+  liveViewState(offset: number): ViewState | null {
+    const state = this.identity.get(offset)?.deref()?.[STATE];
+    return state !== undefined && state.offset === offset ? state : null;
+  }
+
+  /**
+   * Points the live views of moved objects at their new offsets (old -> new) and re-keys the identity
+   * map (defragmentation). Returns how many views were moved.
+   */
+  relocateViews(moves: ReadonlyMap<number, number>): number {
+    const moved: [number, WeakRef<View>][] = [];
+    for (const [from, to] of moves) {
+      const ref = this.identity.get(from);
+      const state = ref?.deref()?.[STATE];
+      if (ref === undefined || state === undefined || state.offset !== from) continue;
+      this.identity.delete(from);
+      state.offset = to;
+      moved.push([to, ref]);
+    }
+    // Set after every delete: an object may have moved to where another one was.
+    for (const [to, ref] of moved) this.identity.set(to, ref);
+    return moved.length;
+  }
+
   /** Drops a view from the identity map (freed, or allocation rolled back). */
   forget(state: ViewState, offset: number): void {
     if (this.identity.get(offset)?.deref()?.[STATE] === state) this.identity.delete(offset);

@@ -8,7 +8,6 @@
 import { TransactionError } from '@pmemts/native';
 import type { PoolSession } from '../pool/PoolSession';
 import { heapKinds } from './heap-kinds';
-import { liveViewState } from './live-views';
 import { pinnedObjects } from './pins';
 import { followingHooks, listHeap, rootRecordTargets, walkReachable } from './reachability';
 
@@ -89,7 +88,7 @@ export function collect(session: PoolSession, rootRecord: number, options: Colle
     for (let i = 0; i < collected.length; i += batchSize) {
       session.tx.atomically(() => {
         for (const { offset, type } of collected.slice(i, i + batchSize)) {
-          const state = liveViewState(session, offset);
+          const state = session.liveViewState(offset);
           if (state !== null) viewsFreed++;
           session.tx.free(state, offset, `collect(${type})`);
         }

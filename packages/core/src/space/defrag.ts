@@ -3,7 +3,7 @@
  * every pointer to them: the PMEMoids where they live, the raw offsets through the journal
  * (defrag-journal.ts). Pinned objects and the schema catalog stay where they are (their pointers are
  * JSON and the root record's catalog word, which the journal itself depends on). Afterwards the
- * process's live views of moved objects point at the new places (live-views.ts) and write-back DRAM
+ * process's live views of moved objects point at the new places (PoolSession.relocateViews) and write-back DRAM
  * copies are dropped (they hold the old pointers); iterators of maps and vectors made before fail.
  */
 import { TransactionError } from '@pmemts/native';
@@ -12,7 +12,7 @@ import { readOffset } from '../collections/node-format';
 import type { PoolSession } from '../pool/PoolSession';
 import { finishJournal, containerOidAt, targetOidAt, witnessTarget, writeJournal } from './defrag-journal';
 import { heapKinds } from './heap-kinds';
-import { relocateViews } from './live-views';
+import { collectionSession } from '../collections/collection-session';
 import { pinnedObjects } from './pins';
 import { listPointers } from './pointer-map';
 import { listHeap } from './reachability';
@@ -75,7 +75,8 @@ export function defrag(session: PoolSession, rootRecord: number): DefragReport {
     });
     finishJournal(session, rootRecord, journal.table);
     session.cache?.clear();
-    viewsRelocated = relocateViews(session, moves);
+    viewsRelocated = session.relocateViews(moves);
+    collectionSession(session).invalidateIterators();
   }
   const after = spaceUsage(session, listHeap(session));
   return { candidates: targets.length, pointers: locations.length, total: result.total, relocated: result.relocated, viewsRelocated, before, after };
