@@ -2,6 +2,8 @@
 #include <libpmemobj.h>
 #include <napi.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <cstdio>
 
 #include <cerrno>
 
@@ -14,10 +16,26 @@ namespace pmemts {
 namespace {
 
 // Size of the mapping: a single-file pool maps the whole file.
+// The mapped size: a regular file's length, or for a character device (device DAX, whose st_size is 0)
+// the size sysfs gives, where libpmem reads it too. ENODEV when a device's size cannot be read.
 bool FileSize(const std::string& path, uint64_t& size) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return false;
-  size = static_cast<uint64_t>(st.st_size);
+  if (!S_ISCHR(st.st_mode)) {
+    size = static_cast<uint64_t>(st.st_size);
+    return true;
+  }
+  char sysfs[96];
+  snprintf(sysfs, sizeof sysfs, "/sys/dev/char/%u:%u/size", major(st.st_rdev), minor(st.st_rdev));
+  FILE* file = fopen(sysfs, "r");
+  unsigned long long bytes = 0;
+  bool ok = file != nullptr && fscanf(file, "%llu", &bytes) == 1 && bytes > 0;
+  if (file != nullptr) fclose(file);
+  if (!ok) {
+    errno = ENODEV;
+    return false;
+  }
+  size = bytes;
   return true;
 }
 
@@ -44,7 +62,11 @@ Napi::Value JS_create(const Napi::CallbackInfo& info) {
   PMEMobjpool* pop = pmemobj_create(path.c_str(), layout.c_str(), size, static_cast<mode_t>(mode));
   if (pop == nullptr) return ThrowOpenError(env, "pmemobj_create", errno);
   uint64_t mapped = size;
-  FileSize(path, mapped);
+  if (!FileSize(path, mapped)) {
+    int err = errno;
+    pmemobj_close(pop);
+    return ThrowOpenError(env, "stat", err);
+  }
   return Pool::Wrap(env, pop, path, mapped);
 }
 
