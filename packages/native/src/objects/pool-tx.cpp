@@ -261,8 +261,7 @@ int Pool::ApplyBatch(const double* ranges, size_t count, const uint8_t* source, 
 }
 
 // Reads (ranges, source, flags, count) of txWriteBatch/runBatch; false after throwing.
-// A batch's arguments, read with one napi_get_typedarray_info per array (each node-addon-api wrapper
-// step would ask again: reading them the wrapped way cost more than the commit's N-API call itself).
+// A batch's arguments, each array read with one napi_get_typedarray_info (ReadTypedArray).
 struct BatchArgs {
   const double* ranges;
   size_t rangesLength;  // elements
@@ -271,13 +270,6 @@ struct BatchArgs {
   uint64_t flags = 0;
   uint64_t count;
 };
-
-static bool ReadTypedArray(Napi::Env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  return napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) == napi_ok && type == want;
-}
 
 // Reads (ranges, source[, flags], count) of the batch calls; `withFlags` false: the call takes no flags. False after throwing.
 static bool ReadBatchArgs(const Napi::CallbackInfo& info, BatchArgs& args, bool withFlags) {

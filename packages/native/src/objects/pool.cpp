@@ -286,14 +286,13 @@ Napi::Value Pool::JS_memcpyPersist(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t offset, flags;
   if (!RequireOpen(env) || !ReadUint(info, 0, "offset", offset)) return env.Undefined();
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    return ThrowTypeError(env, "source must be a Uint8Array");
-  }
-  Napi::Uint8Array source = info[1].As<Napi::Uint8Array>();
+  void* source;
+  size_t length;
+  if (!ReadTypedArray(env, info[1], napi_uint8_array, source, length)) return ThrowTypeError(env, "source must be a Uint8Array");
   if (!ReadOptionalUint(info, 2, "flags", 0, flags)) return env.Undefined();
   if ((flags & ~kMemFlags) != 0) return ThrowTypeError(env, "flags: unknown PMEM_F_MEM flag");
-  if (!RequireRange(env, offset, source.ByteLength())) return env.Undefined();
-  pmemobj_memcpy(pop_, Base() + offset, source.Data(), source.ByteLength(), static_cast<unsigned>(flags));
+  if (!RequireRange(env, offset, length)) return env.Undefined();
+  pmemobj_memcpy(pop_, Base() + offset, source, length, static_cast<unsigned>(flags));
   return env.Undefined();
 }
 

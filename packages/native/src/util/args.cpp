@@ -45,4 +45,11 @@ bool ReadString(const Napi::CallbackInfo& info, size_t index, const char* name, 
   return true;
 }
 
+bool ReadTypedArray(Napi::Env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  return napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) == napi_ok && type == want;
+}
+
 }  // namespace pmemts

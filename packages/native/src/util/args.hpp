@@ -16,4 +16,8 @@ bool ReadOptionalUint(const Napi::CallbackInfo& info, size_t index, const char* 
 // A non-empty string without NUL characters.
 bool ReadString(const Napi::CallbackInfo& info, size_t index, const char* name, std::string& out);
 
+// A typed array of type `want`: its data and element count, with one napi_get_typedarray_info (each
+// node-addon-api wrapper step would ask V8 again: that cost more than a small persist). Does not throw.
+bool ReadTypedArray(Napi::Env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length);
+
 }  // namespace pmemts
