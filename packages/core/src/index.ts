@@ -23,8 +23,9 @@ export { PMap, PVector, verifyCollection } from './collections';
 export type { RangeOptions } from './collections';
 /** Striped counters: `@Field({ type: 'counter', stripes: 8 }) hits!: PCounter`. */
 export { PCounter, COUNTER_MAX } from './counters';
-export { openForInspection, readLayoutName, readPoolCatalog, classesFromCatalog } from './pool/inspect';
-export type { InspectionOptions } from './pool/inspect';
+export { readLayoutName, readPoolCatalog, classesFromCatalog } from './pool/inspect';
+export { openForInspection } from './pool/open-for-inspection';
+export type { InspectionOptions } from './pool/open-for-inspection';
 export type { Catalog, CatalogType, CatalogField, CatalogCollectionValue } from './pool/catalog';
 export * from './errors';
 /** Schema evolution: diffSchema (catalog against code), MigrationError, the migrations option's types. */

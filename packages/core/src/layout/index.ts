@@ -5,4 +5,4 @@ export { validateLayouts, MAX_OBJECT_SIZE } from './LayoutValidator';
 export { generateCHeader } from './c-header';
 export type { CHeaderOptions } from './c-header';
 export { SCALAR_SIZE, INLINE_STRING_HEADER, SLOT_SIZE, COUNTER_STRIPE_SIZE, alignUp, naturalPlacement } from './offsets';
-export type { TypeLayout, FieldLayout, FieldKind } from './types';
+export type { TypeLayout, FieldLayout, FieldKind, PersistentClass } from './types';

@@ -54,3 +54,6 @@ export interface TypeLayout {
   /** The class's own memory settings (@Persistent({ memory })), validated by the pool. */
   readonly memory?: Record<string, unknown>;
 }
+
+/** A class decorated with `@Persistent`. */
+export type PersistentClass<T = object> = abstract new (...args: never[]) => T;

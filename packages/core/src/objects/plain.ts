@@ -15,7 +15,8 @@ import type { PMap, PVector } from '../collections';
 import type { PCounter } from '../counters';
 import { FieldValueError } from '../errors';
 import type { FieldLayout, TypeLayout } from '../layout';
-import type { Pool, PersistentClass } from '../pool/Pool';
+import type { Pool } from '../pool/Pool';
+import type { PersistentClass } from '../layout';
 import { runTransaction } from '../tx/runTransaction';
 import { LAYOUT, STATE, isStructView, isView, type View } from './view-state';
 

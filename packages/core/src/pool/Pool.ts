@@ -5,7 +5,7 @@
  */
 import * as native from '@pmemts/native';
 import { InvalidObjectError, OutOfSpaceError, PoolCorruptError, PoolError, TransactionError } from '@pmemts/native';
-import { resolveLayouts, type TypeLayout } from '../layout';
+import { resolveLayouts, type PersistentClass, type TypeLayout } from '../layout';
 import { resolveClassMemory, resolveMemoryConfig, type HybridMemoryConfig, type ResolvedMemoryConfig } from '../memory/config';
 import { DEAD, LAYOUT, REL, STATE, isStructView, isView } from '../objects/view-state';
 import { compareCatalog, readCatalog, RootField, ROOT_RECORD_SIZE, throwIfMismatch, updateCatalogSection, upgradeLegacyTargets, writeCatalog, type Catalog } from './catalog';
@@ -21,8 +21,7 @@ import { HeatRecorder } from '../heat/HeatRecorder';
 import { HEAT_SECTION, mergeHeat, parseHeatRecord, type HeatRecord } from '../heat/heat-record';
 import { buildHeatReport, type HeatReport } from '../heat/heat-report';
 
-/** A class decorated with `@Persistent`. */
-export type PersistentClass<T = object> = abstract new (...args: never[]) => T;
+export type { PersistentClass };
 
 /** Options shared by Pool.create and Pool.open. */
 export interface PoolOpenOptions {

@@ -1,15 +1,15 @@
 /**
- * Opening a pool without its classes, for tools: the layout name comes from the pool header and the
- * classes are rebuilt from the schema catalog, so objects show up as the user's types.
+ * Reading a pool without its classes, for tools: the layout name from the pool header, the schema
+ * catalog, and classes rebuilt from it, so objects show up as the user's types (open-for-inspection.ts
+ * opens a Pool with them).
  */
 import * as fs from 'node:fs';
 import * as native from '@pmemts/native';
 import { PoolCorruptError, PoolError, requireString } from '@pmemts/native';
 import { Field, LayoutDefinitionError, Persistent, Ref, type CollectionValueType, type FieldType, type MapKeyType, type ScalarType } from '@pmemts/decorators';
-import { resolveLayout } from '../layout';
+import { resolveLayout, type PersistentClass } from '../layout';
 import { resolveMemoryConfig } from '../memory/config';
 import { readCatalog, ROOT_RECORD_SIZE, type Catalog, type CatalogField, type CatalogType } from './catalog';
-import { Pool, type PersistentClass } from './Pool';
 import { PoolSession } from './PoolSession';
 
 /** Offset and size of the layout name in a libpmemobj pool file (after the 4 KiB pool header). */
@@ -211,7 +211,8 @@ function resolveTypeTargets(types: readonly CatalogType[], type: CatalogType, le
 }
 
 /** A catalog whose types cannot be declared as classes is a corrupt catalog, not a programming error. */
-function asCatalogCorrupt<T>(file: string, build: () => T): T {
+/** Runs `build`, turning a catalog that cannot be made into classes into CATALOG_CORRUPT naming `file`. */
+export function asCatalogCorrupt<T>(file: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
@@ -220,32 +221,4 @@ function asCatalogCorrupt<T>(file: string, build: () => T): T {
     }
     throw error;
   }
-}
-
-/** Options of openForInspection. */
-export interface InspectionOptions {
-  /** libpmemobj layout name. @defaultValue read from the pool header */
-  layout?: string;
-  /** Crash isolation of the open. @defaultValue 'walk' (tools walk the heap in-process, and a corrupted heap can crash or hang the walk) */
-  probe?: 'open' | 'walk' | false;
-  /** The caller will change the pool (pmemts import): the session records its open flag like any writer's. @defaultValue false */
-  writable?: boolean;
-}
-
-/**
- * Opens a pool for inspection: layout from the header, classes from the catalog. pmemts writes
- * nothing unless `writable` (see PoolOpenOptions.inspect): the unclean-shutdown record and the
- * catalog stay as found. libpmemobj has no read-only open: the pool is mapped read-write and its
- * recovery may run.
- * @returns the open `pool`, its `catalog`, and the `layout` name it was opened with.
- * @throws {PoolError} when the file is missing, locked, or not a regular file or device.
- * @throws {PoolCorruptError} when it is not a pmemts pool, or its catalog is unusable (CATALOG_CORRUPT).
- * @throws {SchemaMismatchError} when the classes rebuilt from the catalog do not reproduce it.
- */
-export function openForInspection(file: string, options: InspectionOptions = {}): { pool: Pool; catalog: Catalog; layout: string } {
-  requireString('openForInspection: path', file);
-  const layout = options.layout ?? readLayoutName(file);
-  const catalog = readPoolCatalog(file, layout, options.probe ?? 'walk');
-  const pool = asCatalogCorrupt(file, () => Pool.open(file, { layout, types: classesFromCatalog(catalog), probe: false, inspect: options.writable !== true }));
-  return { pool, catalog, layout };
 }
