@@ -213,8 +213,10 @@ Napi::Value Pool::JS_txFree(const Napi::CallbackInfo& info) {
   if (FailpointHit(Failpoint::Free)) {
     return ThrowError(env, ErrorKind::Transaction, "TX_FAILED", "pmemobj_tx_free: failpoint", ENOMEM);
   }
+  // No Forget(): libpmemobj defers a transaction's frees to its commit (an action in DRAM), so the heap
+  // IsLive reads is unchanged until then (and EndLevel forgets). Forgetting here made every free of a
+  // big transaction rebuild the index: the free phase of a migration grew faster than linearly.
   int freed = pmemobj_tx_free(Oid(offset));
-  heapIndex_.Forget();
   if (freed != 0) {
     int err = errno;
     return ThrowPmdkError(env, TxErrorKind(err), TxErrorCode(err), "pmemobj_tx_free", err);
