@@ -39,17 +39,19 @@ function runOnce(trial, mode) {
   fs.rmSync(target, { recursive: true, force: true });
   const n = String(trial.mapKeys ? m.mapKeys : trial.n ?? (trial.reads ? m.reads : m.n));
   const [kind, scenario] = trial.run;
+  const script = (file, ...args) => [process.execPath, [path.join(__dirname, 'scenarios', file), ...args]];
+  // Built for the trial's kind only: the kinds' arguments differ (lmdb's run names no scenario).
   const command = {
-    c: [cBinary, [scenario, target, n]],
-    pmemts: [process.execPath, [path.join(__dirname, 'scenarios', 'pmemts.js'), scenario, target, n]],
-    'region-c': [regionBinary, [scenario, target, n]],
-    regions: [process.execPath, [path.join(__dirname, 'scenarios', 'regions.js'), scenario, target, n]],
+    c: () => [cBinary, [scenario, target, n]],
+    pmemts: () => script('pmemts.js', scenario, target, n),
+    'region-c': () => [regionBinary, [scenario, target, n]],
+    regions: () => script('regions.js', scenario, target, n),
     // A scenario file of its own: node scenarios/<file> <pool> <n> [arguments...]
-    script: [process.execPath, [path.join(__dirname, 'scenarios', scenario), target, n, ...trial.run.slice(2)]],
-    lmdb: [process.execPath, [path.join(__dirname, 'scenarios', 'lmdb.js'), target, n, m.lmdb]],
-    sqlite: [process.execPath, [path.join(__dirname, 'scenarios', 'sqlite.js'), target, n, m.sqlite]],
-    collections: [process.execPath, [path.join(__dirname, 'scenarios', 'collections.js'), scenario, trial.run[2], target, n, m.lmdb]],
-  }[kind];
+    script: () => script(scenario, target, n, ...trial.run.slice(2)),
+    lmdb: () => script('lmdb.js', target, n, m.lmdb),
+    sqlite: () => script('sqlite.js', target, n, m.sqlite),
+    collections: () => script('collections.js', scenario, trial.run[2], target, n, m.lmdb),
+  }[kind]();
   const child = spawnSync(command[0], command[1], { encoding: 'utf8', env: { ...process.env, ...m.env } });
   fs.rmSync(target, { recursive: true, force: true });
   for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
