@@ -106,7 +106,7 @@ test('show pages a map and a vector: --entries per page, --field/--after from th
   expect(first.counts).toEqual({ length: 7, from: 0, elements: ['0', '1', '2', '3', '4', '5', '6'], next: null });
   const keys: string[] = [];
   for (let after: string | null = null, pages = 0; pages < 10; pages++) {
-    const page = cli('show', file, 'root', '--entries', '10', ...(after === null ? [] : ['--field', 'titles', '--after', after]), '--json').json().titles;
+    const page: { entries: [string][]; next: string | null } = cli('show', file, 'root', '--entries', '10', ...(after === null ? [] : ['--field', 'titles', '--after', after]), '--json').json().titles;
     keys.push(...page.entries.map(([k]: [string]) => k));
     after = page.next;
     if (after === null) break;

@@ -19,6 +19,8 @@ const KILLS = killCount('PMEMTS_COUNTER_KILLS', 6);
 const MAX_IN_FLIGHT = 15n;
 const CHILD = path.join(__dirname, 'counter-child.js');
 const { Tally, Holder } = declareTally(core);
+/** The root the child keeps: a holder object with the counter, and the u64 control. */
+type TallyRoot = { holder: { hits: { value: bigint } }; total: bigint };
 const tmp = tempDir('counter-kill');
 afterAll(() => tmp.cleanup());
 
@@ -27,7 +29,7 @@ describe.each([WritePolicy.WriteThrough, WritePolicy.WriteBack])('a counter unde
     const file = tmp.file(`kill-${policy}`);
     const created = Pool.create(file, { types: [Tally, Holder] });
     runTransaction(created, () => {
-      created.root(Tally).holder = created.create(Holder);
+      (created.root(Tally) as TallyRoot).holder = created.create(Holder);
     });
     created.close();
     let acknowledged = 0;
@@ -41,7 +43,7 @@ describe.each([WritePolicy.WriteThrough, WritePolicy.WriteBack])('a counter unde
         check(lines) {
           const pool = Pool.open(file, { types: [Tally, Holder], memory: { writePolicy: policy }, probe: false });
           try {
-            const tally = pool.root(Tally);
+            const tally = pool.root(Tally) as TallyRoot;
             const value: bigint = tally.holder.hits.value;
             expect(value).toBe(tally.total);
             const acked = lines.length > 0 ? BigInt(lines[lines.length - 1]) : last;

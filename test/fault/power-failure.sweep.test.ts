@@ -13,13 +13,14 @@
  * the action API) in the store-only workload, which has its own canary: redo commits whose receiving
  * side is stored behind the log. The child's "stats" line tells how many commits took the redo path.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as native from '@pmemts/native';
 import { Pool, WritePolicy } from '@pmemts/core';
 import { accountsOf, Bank, BANK_TYPES, INITIAL_BALANCE, openBank, type Transfer } from '../../packages/examples/src';
 import { tempDir } from '../core/fixtures';
+import { buildCrashImager } from './crash-imager';
 
 const torture = Boolean(process.env.PMEMTS_TORTURE);
 const TRANSFERS = torture ? 400 : 40; // per policy; every fence of the run is imaged
@@ -28,8 +29,7 @@ const tmp = tempDir('power');
 afterAll(() => tmp.cleanup());
 let preload = '';
 beforeAll(() => {
-  preload = path.join(path.dirname(tmp.file('lib')), 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, 'crash-image.c'), '-ldl']);
+  preload = buildCrashImager(path.dirname(tmp.file('lib')));
 });
 
 interface Outcome {

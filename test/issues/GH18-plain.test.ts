@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import 'reflect-metadata';
 import { Exclude, Transform, plainToInstance } from 'class-transformer';
-import { Field, FieldValueError, Persistent, Pool, Ref, runTransaction, toPlain, fromPlain } from '@pmemts/core';
+import { Field, FieldValueError, Persistent, Pool, Ref, runTransaction, toPlain, fromPlain, type PersistentClass } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
 
 const tmp = tempDir('gh18-plain');
@@ -72,7 +72,7 @@ const openPool = (name: string) => Pool.create(tmp.file(name), { types: TYPES })
 /** How many objects of each class the pool holds: equal before and after means nothing was created. */
 function census(pool: Pool): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const Class of TYPES) out[Class.name] = [...pool.objects(Class)].length;
+  for (const Class of TYPES as readonly PersistentClass[]) out[Class.name] = [...pool.objects(Class)].length;
   return out;
 }
 

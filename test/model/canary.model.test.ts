@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { tempDir } from '../core/fixtures';
 import { checkPrograms } from './check';
 import { programs } from './generator';
@@ -13,6 +13,7 @@ import { checkCrashed, crashRig, runInProcess, type MakeModel } from './harness'
 import { Model, type ModelObject } from './model';
 import type { Program } from './program';
 import { copyPool, createPool } from './runner';
+import { buildCrashImager } from '../fault/crash-imager';
 
 /** The deliberate bug: stores to u8 never reach the model. */
 class ForgetfulModel extends Model {
@@ -49,8 +50,7 @@ test('canary: a wrong model step is reported in process, shrunk, with its seed',
 }, 120_000);
 
 test('canary: the same wrong model disagrees with power-failure images', () => {
-  const preload = path.join(dir, 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
+  const preload = buildCrashImager(dir);
   const rig = crashRig(fs.mkdtempSync(path.join(dir, 'power-')), forgetful);
   const program: Program = {
     pool: { config: { policy: 'wt', level: 'tx' } },

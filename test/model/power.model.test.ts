@@ -5,7 +5,7 @@
  * pass the deep check and be one of the worlds the model allows after the steps acknowledged before
  * it. PMEMTS_MODEL_IMAGED sets the number of programs, PMEMTS_MODEL_IMAGES the images checked per program.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../core/fixtures';
@@ -15,6 +15,7 @@ import { programs } from './generator';
 import fc from 'fast-check';
 import type { Program } from './program';
 import { Violation } from './runner';
+import { buildCrashImager } from '../fault/crash-imager';
 
 const PROGRAMS = runCount('PMEMTS_MODEL_IMAGED', 40);
 /** Generous: the run stops (failing) after this much per program. */
@@ -26,8 +27,7 @@ let preload = '';
 let rig: CrashRig;
 let imagesChecked = 0;
 beforeAll(() => {
-  preload = path.join(dir, 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
+  preload = buildCrashImager(dir);
   rig = crashRig(dir);
 });
 afterAll(() => tmp.cleanup());

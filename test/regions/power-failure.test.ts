@@ -10,12 +10,13 @@
  * pool is what the bank sweep (test/fault/power-failure.sweep.test.ts) images.
  * Canaries that write a block or the region in place, in two persisted halves, must be caught.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as native from '@pmemts/native';
 import { Pool } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
+import { buildCrashImager } from '../fault/crash-imager';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { pattern } = require('./block-pattern') as { pattern: (lba: number, version: number, size: number) => Uint8Array };
 
@@ -31,8 +32,7 @@ const tmp = tempDir('blk-power');
 afterAll(() => tmp.cleanup());
 let preload = '';
 beforeAll(() => {
-  preload = path.join(path.dirname(tmp.file('lib')), 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '..', 'fault', 'crash-image.c'), '-ldl']);
+  preload = buildCrashImager(path.dirname(tmp.file('lib')));
 });
 
 function sweep(writes: number, mode: Mode): { images: number; violations: string[] } {

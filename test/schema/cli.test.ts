@@ -25,7 +25,7 @@ function v1Pool(): string {
   const { KAccount, KBank, types } = killClasses(core, 1);
   const pool = Pool.create(file, { layout: 'pmemts-kill', types });
   runTransaction(pool, () => {
-    const bank = pool.root(KBank);
+    const bank = pool.root(KBank) as { first: unknown };
     for (let id = 1; id <= 5; id++) bank.first = pool.create(KAccount, { id, balance: 10n, owner: `o${id}`, next: bank.first });
   });
   pool.close();

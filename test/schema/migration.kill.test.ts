@@ -30,7 +30,7 @@ const v2 = killClasses(core, 2);
 /** A v1 bank of `n` accounts linked from the root, every 100th also in the root's vector. */
 function buildV1(file: string, n: number): void {
   const pool = Pool.create(file, { layout: LAYOUT, types: v1.types, size: 128 * 1024 * 1024 });
-  const bank = pool.root(v1.KBank);
+  const bank: any = pool.root(v1.KBank);
   let previous: any = null;
   for (let start = n; start > 0; start -= 10_000) {
     runTransaction(pool, () => {
@@ -52,7 +52,7 @@ function checksum(file: string, deep: boolean): { digest: string; problems: numb
   const pool = Pool.open(file, { layout: LAYOUT, types: v2.types, probe: false });
   try {
     const hash = createHash('sha256');
-    const bank = pool.root(v2.KBank);
+    const bank: any = pool.root(v2.KBank);
     let n = 0;
     for (let a = bank.first; a !== null; a = a.next, n++) hash.update(`${a.id}|${a.balance}|${a.owner}|${a.opened.getTime()};`);
     hash.update(`count ${bank.count} walked ${n} sample ${[...bank.sample].map((a: any) => a.id).join(',')}`);

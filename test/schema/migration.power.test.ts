@@ -6,7 +6,7 @@
  * opened with the v2 classes (which resumes or starts the migration), show exactly what an
  * uninterrupted migration shows, with a clean deep check.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +14,7 @@ import * as core from '@pmemts/core';
 import * as native from '@pmemts/native';
 import { Pool, runTransaction } from '@pmemts/core';
 import { tempDir } from '../core/fixtures';
+import { buildCrashImager } from '../fault/crash-imager';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const killClasses = require('./kill-classes') as (c: typeof core, version: number) => { KAccount: any; KBank: any; types: any[] };
@@ -34,7 +35,7 @@ function buildV1(file: string): void {
   const { KAccount, KBank, types } = killClasses(core, 1);
   const pool = Pool.create(file, { layout: LAYOUT, types, size: 8 * 1024 * 1024 });
   runTransaction(pool, () => {
-    const bank = pool.root(KBank);
+    const bank: any = pool.root(KBank);
     let previous: any = null;
     for (let id = ACCOUNTS; id > 0; id--) {
       previous = pool.create(KAccount, { id, balance: BigInt(id * 10), owner: `o${id}`, next: previous });
@@ -59,7 +60,7 @@ function stateOf(file: string): string {
   try {
     const problems = pool.deepCheck().problems;
     if (problems.length > 0) return `deep check: ${problems.map((p) => `${p.object} ${p.message}`).join('; ')}`;
-    const bank = pool.root(v2.KBank);
+    const bank: any = pool.root(v2.KBank);
     const hash = createHash('sha256');
     for (let a = bank.first; a !== null; a = a.next) hash.update(`${a.id}|${a.balance}|${a.owner}|${a.opened.getTime()};`);
     hash.update([...bank.sample].map((a: any) => a.id).join(','));
@@ -71,8 +72,7 @@ function stateOf(file: string): string {
 
 test('every power-failure image of a migration resumes to the uninterrupted result', () => {
   const dir = path.dirname(tmp.file('x'));
-  const preload = path.join(dir, 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
+  const preload = buildCrashImager(dir);
   const base = tmp.file('v1');
   buildV1(base);
   const reference = tmp.file('reference');

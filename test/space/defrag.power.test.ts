@@ -5,11 +5,12 @@
  * the unflushed words evicted. Every image must pass pmemobj_check, open (finishing an interrupted
  * defragmentation from its journal), hold everything reachable intact and nothing dangling.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as native from '@pmemts/native';
 import { tempDir } from '../core/fixtures';
+import { buildCrashImager } from '../fault/crash-imager';
 
 const compiled = require('../../packages/core/dist') as typeof import('@pmemts/core');
 const { TYPES, Root, grow, reachableProblems } = require('./kill-program') as {
@@ -45,8 +46,7 @@ function problemOf(image: string): string | null {
 
 test('every power-failure image taken inside a defrag and a collection recovers with everything reachable intact', () => {
   const dir = path.dirname(tmp.file('x'));
-  const preload = path.join(dir, 'libcrash.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', preload, path.join(__dirname, '../fault/crash-image.c'), '-ldl']);
+  const preload = buildCrashImager(dir);
   const file = path.join(dir, 'space.pool');
   const pool = compiled.Pool.create(file, { types: TYPES, size: 8 * 1024 * 1024 });
   const root = pool.root(Root);
