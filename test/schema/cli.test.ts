@@ -67,3 +67,21 @@ test('a module that cannot be loaded, exports no classes or malformed migrations
   expectOneLineFailure({ status: bad.status, out: bad.stdout, err: bad.stderr, json: () => undefined }, 2, /the classes module: Pool\.open: options\.migrations\.KAccount: version "1" must be an integer from 2/);
   expect(poolBytes(file).equals(before)).toBe(true);
 });
+
+test('without a module, diff and migrate --dry-run list the pool\'s own classes and write nothing; migrate needs one', () => {
+  const file = v1Pool();
+  const before = poolBytes(file);
+  const diff = pmemts(1, 'diff', file, '--json');
+  expect(diff.err).toBe('');
+  expect(diff.status).toBe(0);
+  expect(diff.json()).toMatchObject({ migrationInProgress: false });
+  expect(diff.json().classes.map((c: { type: string; status: string; poolVersion: number; objects: number }) => [c.type, c.status, c.poolVersion, c.objects])).toEqual(
+    expect.arrayContaining([['KAccount', 'same', 1, 5]]),
+  );
+  expect(pmemts(1, 'diff', file).out).toMatch(/^KAccount {2}v1 {2}same {2}5 objects$/m);
+  const dry = pmemts(1, 'migrate', file, '--dry-run');
+  expect({ status: dry.status, err: dry.err }).toEqual({ status: 0, err: '' });
+  expect(dry.out).toMatch(/nothing to migrate\n$/);
+  expectOneLineFailure(pmemts(1, 'migrate', file), 2, /give the compiled module of the classes/);
+  expect(poolBytes(file).equals(before)).toBe(true);
+});

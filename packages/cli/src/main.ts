@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ExitStatus, reportFailure } from './errors';
+import { ExitStatus, reportFailure, UsageError } from './errors';
 import { cellText, table, toJson } from './format';
 import { withPool, type Inspected } from './open';
 import { DEFAULT_SHOW_ENTRIES, MAX_SHOW_DEPTH, MAX_SHOW_ENTRIES } from './options';
@@ -178,19 +178,19 @@ withCommon(
   });
 });
 
-withCommon(program.command('diff <pool> <module>').description("the classes of a compiled module against the pool's catalog, class by class, field by field")).action((file: string, module: string, o: Common) => {
-  const classes = loadSchemaModule(module);
-  const data = inspect('diff', file, o.layout ?? classes.layout, (p) => diff(p, classes));
+withCommon(program.command('diff <pool> [module]').description("the classes of a compiled module against the pool's catalog, class by class, field by field (without a module: the pool's classes and versions)")).action((file: string, module: string | undefined, o: Common) => {
+  const classes = module === undefined ? null : loadSchemaModule(module);
+  const data = inspect('diff', file, o.layout ?? classes?.layout, (p) => diff(p, classes));
   print(data, o.json, () => diffText(data));
 });
 
 withCommon(
   program
-    .command('migrate <pool> <module>')
+    .command('migrate <pool> [module]')
     .description("migrate the pool to a compiled module's classes (its `types` and `migrations` exports); --dry-run only says what would change")
     .option('--dry-run', 'print what would change and whether it could; write nothing'),
-).action((file: string, module: string, o: Common & { dryRun?: boolean }) => {
-  const classes = loadSchemaModule(module);
+).action((file: string, module: string | undefined, o: Common & { dryRun?: boolean }) => {
+  const classes = module === undefined ? null : loadSchemaModule(module);
   if (o.dryRun) {
     const data = withCommandProgress((progress) => {
       progress.stage(`migrate: reading ${file}`);
@@ -203,6 +203,7 @@ withCommon(
     if (data.refused.length > 0) process.exitCode = ExitStatus.cannotOpen;
     return;
   }
+  if (classes === null) throw new UsageError("migrate: give the compiled module of the classes to migrate to (pmemts migrate <pool> <module>), or --dry-run to list the pool's classes");
   const data = withCommandProgress((progress) => migrate(file, o.layout, classes, progress));
   print(data, o.json, () => (data.migrated ? `migrated (${data.phases.join(', ')}) in ${data.seconds} s` : 'nothing to migrate'));
 });

@@ -1,7 +1,8 @@
 /**
- * `pmemts diff <pool> <module>`: the classes of an application module against the pool's schema
+ * `pmemts diff <pool> [module]`: the classes of an application module against the pool's schema
  * catalog, class by class and field by field; nothing is written. The CLI has no classes of its own,
- * so the module supplies them (see loadSchemaModule); `migrate` shares this.
+ * so the module supplies them (see loadSchemaModule); without one, the pool's own classes (from its
+ * catalog) are listed with their versions. `migrate` shares this.
  */
 import * as path from 'node:path';
 import { diffSchema, resolveLayout, type ClassDiff, type Migrations, type PersistentClass } from '@pmemts/core';
@@ -53,8 +54,18 @@ export interface DiffRow extends ClassDiff {
   readonly objects: number;
 }
 
-export function diff({ pool, catalog }: Inspected, module: SchemaModule): { migrationInProgress: boolean; classes: DiffRow[] } {
-  const layouts = module.types.map((t) => resolveLayout(t));
+/**
+ * The classes the CLI rebuilt from the pool's own catalog, as a module: what `diff` and
+ * `migrate --dry-run` compare against when no module is given (every class then reads `same`, and
+ * the output lists the pool's classes, versions, objects, and a migration in progress).
+ */
+export function catalogModule({ pool }: Inspected): SchemaModule {
+  return { types: pool.layouts().map((l) => l.ctor as unknown as PersistentClass) };
+}
+
+export function diff(inspected: Inspected, module: SchemaModule | null): { migrationInProgress: boolean; classes: DiffRow[] } {
+  const { pool, catalog } = inspected;
+  const layouts = (module ?? catalogModule(inspected)).types.map((t) => resolveLayout(t));
   const counts = new Map<number, number>();
   for (const { typeNum } of pool.heap()) counts.set(typeNum, (counts.get(typeNum) ?? 0) + 1);
   const classes = diffSchema(catalog, layouts).map((d, i) => ({ ...d, objects: d.status === 'new' ? 0 : counts.get(layouts[i].typeNum) ?? 0 }));

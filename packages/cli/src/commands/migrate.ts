@@ -1,7 +1,8 @@
 /**
- * `pmemts migrate <pool> <module> [--dry-run]`: migrates the pool to the module's classes (Pool.open
+ * `pmemts migrate <pool> [module] [--dry-run]`: migrates the pool to the module's classes (Pool.open
  * with its `types` and `migrations`, which migrates before it returns), with progress; `--dry-run`
- * prints what would change and whether it could, and writes nothing.
+ * prints what would change and whether it could, and writes nothing (without a module: the pool's
+ * classes and versions, nothing to migrate). Migrating needs the module.
  */
 import { Pool, readLayoutName, type MigrationPhase, type PoolOpenOptions } from '@pmemts/core';
 import { UsageError } from '../errors';
@@ -23,10 +24,11 @@ export function refusals(result: ReturnType<typeof diff>, module: SchemaModule):
   return out;
 }
 
-export function dryRun(file: string, layout: string | undefined, module: SchemaModule) {
-  const result = withPool(file, layout ?? module.layout, (inspected) => diff(inspected, module));
+/** What `migrate --dry-run` reports; without a module, the pool's own classes (nothing to migrate). */
+export function dryRun(file: string, layout: string | undefined, module: SchemaModule | null) {
+  const result = withPool(file, layout ?? module?.layout, (inspected) => diff(inspected, module));
   const migrating = result.classes.filter((c) => c.status === 'migrate');
-  return { ...result, wouldMigrate: migrating.map((c) => c.type), objects: migrating.reduce((n, c) => n + c.objects, 0), refused: refusals(result, module) };
+  return { ...result, wouldMigrate: migrating.map((c) => c.type), objects: migrating.reduce((n, c) => n + c.objects, 0), refused: module === null ? [] : refusals(result, module) };
 }
 
 const LABELS: Record<MigrationPhase, string> = { copy: 'migrate: copying objects', rewire: 'migrate: rewiring references', free: 'migrate: freeing old objects', rollback: 'migrate: rolling back' };
